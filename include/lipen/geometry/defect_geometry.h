@@ -1,0 +1,161 @@
+#pragma once
+
+#include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/point.h>
+#include <deal.II/base/tensor.h>
+#include <deal.II/distributed/tria.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace lipen
+{
+  /**
+   * Geometry of the electrolyte and its defect (subsection `Geometry`).
+   *
+   * 2D (plane strain), half or quarter models using the crack plane as a
+   * symmetry plane:
+   *  - `edge slit`: slab x in [0, W/2], y in [0, H]; the Li electrode is the
+   *    top face y = H; the defect is a slit of depth c on the plane x = 0,
+   *    tip at (0, H - c), growing in -y.
+   *  - `centre slit`: embedded Griffith crack of half-length a = c on y = 0,
+   *    quarter model [0, W/2] x [0, H/2], tip at (c, 0) growing in +x.
+   * 3D, crack plane z = 0, front a circle of radius c about the origin:
+   *  - `penny`: embedded penny crack, 1/8 model.
+   *  - `semicircular surface flaw`: the plane y = 0 is the Li electrode
+   *    surface, the flaw is the half disc y > 0, 1/4 model.
+   *  Both 3D models are quarter cylinders of radius H extruded over
+   *  0 <= z <= W/2.
+   *
+   * The coarse mesh is built so that the tip is a vertex after refinement;
+   * then cells are refined isotropically until h <= max(c/N_tip, g r) at
+   * distance r from the front (geometric grading), and h <= c/N_face along
+   * the defect faces. This resolves c from 0.1 um to 100 um in a
+   * millimetre slab without a uniformly fine mesh.
+   */
+  struct GeometryParameters
+  {
+    std::string  defect                    = "edge slit";
+    double       width                     = 1e-3; ///< W [m]
+    double       height                    = 1e-3; ///< H [m]
+    double       defect_size               = 1e-5; ///< c [m]
+    unsigned int coarse_cells              = 4;
+    double       tip_refinement            = 64;  ///< N_tip = c/h_tip
+    double       face_refinement           = 8;   ///< N_face = c/h_face
+    double       grading                   = 0.5; ///< g
+    std::string  counter_electrode_support = "roller";
+
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+    void
+    parse_parameters(dealii::ParameterHandler &prm);
+    /// Throws InputError for inconsistent values (c >= H, ...).
+    void
+    validate(unsigned int dim) const;
+  };
+
+  /**
+   * The crack front of the model: a point in 2D, a quarter circle of
+   * radius c about the origin in the plane z = 0 in 3D.  Supplies the
+   * distance to the front and the local propagation direction used for
+   * refinement and the J-integral.
+   */
+  template <int dim>
+  struct CrackFront
+  {
+    dealii::Point<dim>     tip;        ///< 2D tip
+    dealii::Tensor<1, dim> direction;  ///< 2D propagation direction
+    double                 radius = 0; ///< 3D front radius (= c)
+    std::string            defect;
+
+    /// Distance from p to the front.
+    double
+    distance(const dealii::Point<dim> &p) const;
+    /// Distance from p to the defect faces (segment or disc).
+    double
+    distance_to_faces(const dealii::Point<dim> &p) const;
+    /// Front angle theta = atan2(y, x) of p (3D only).
+    double
+    angle(const dealii::Point<dim> &p) const;
+    /// Length of the front inside the model (1 in 2D: per unit thickness).
+    double
+    length_in_model() const;
+  };
+
+  /**
+   * Builds the distributed mesh of a GeometryParameters and assigns the
+   * boundary ids of boundary_ids.h.
+   */
+  template <int dim>
+  class DefectGeometry
+  {
+  public:
+    explicit DefectGeometry(const GeometryParameters &parameters);
+
+    /// Build coarse mesh and refine towards the front. Boundary ids are
+    /// assigned at the end (and must be re-assigned after any later
+    /// refinement by calling assign_boundary_ids()).
+    void
+    create_mesh(dealii::parallel::distributed::Triangulation<dim> &tria) const;
+
+    /// Set boundary ids of all boundary faces from their position.
+    void
+    assign_boundary_ids(dealii::Triangulation<dim> &tria) const;
+
+    /// Which displacement component is fixed on each symmetry boundary id.
+    const std::map<dealii::types::boundary_id, unsigned int> &
+    symmetry_components() const
+    {
+      return symmetry;
+    }
+
+    /// Points at which one displacement component is pinned to remove a
+    /// rigid-body translation: (point, component).
+    const std::vector<std::pair<dealii::Point<dim>, unsigned int>> &
+    pinned_points() const
+    {
+      return pins;
+    }
+
+    /// Normal of the crack plane (component index).
+    unsigned int
+    crack_plane_normal() const;
+
+    /// Multiplier from the model's energy/J-integral to the whole crack:
+    /// the crack plane is a symmetry plane, so 2.
+    double
+    crack_plane_mirror_factor() const
+    {
+      return 2.;
+    }
+
+    const CrackFront<dim> &
+    front() const
+    {
+      return crack_front;
+    }
+
+    const GeometryParameters &
+    parameters() const
+    {
+      return prm;
+    }
+
+    /// Smallest cell size requested at the tip.
+    double
+    tip_cell_size() const
+    {
+      return prm.defect_size / prm.tip_refinement;
+    }
+
+  private:
+    void
+    create_coarse_mesh(dealii::Triangulation<dim> &tria) const;
+
+    GeometryParameters                                       prm;
+    CrackFront<dim>                                          crack_front;
+    std::map<dealii::types::boundary_id, unsigned int>       symmetry;
+    std::vector<std::pair<dealii::Point<dim>, unsigned int>> pins;
+  };
+} // namespace lipen

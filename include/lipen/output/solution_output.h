@@ -1,0 +1,35 @@
+#pragma once
+
+#include <lipen/physics/elasticity.h>
+
+#include <deal.II/base/data_out_base.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace lipen
+{
+  /**
+   * ParaView output: one PVTU (with one VTU per rank) per step under
+   * DIRECTORY/solution/, indexed by DIRECTORY/solution.pvd (rewritten after
+   * every step so it is valid even if a later step fails).  Fields:
+   * displacement, stress tensor (3x3; sigma_zz from plane strain in 2D),
+   * von Mises, maximum principal and hydrostatic stress, strain-energy
+   * density (points), material id, boundary-adjacent crack marker and MPI
+   * partition (cells).
+   */
+  class SolutionWriter
+  {
+  public:
+    explicit SolutionWriter(const std::string &directory);
+
+    template <int dim>
+    void
+    write(const Elasticity<dim> &elasticity, unsigned int step, double time);
+
+  private:
+    std::string                                 directory;
+    std::vector<std::pair<double, std::string>> records;
+  };
+} // namespace lipen

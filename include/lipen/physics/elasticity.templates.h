@@ -1,0 +1,292 @@
+#pragma once
+
+#include <lipen/base/exceptions.h>
+#include <lipen/geometry/boundary_ids.h>
+#include <lipen/physics/elasticity.h>
+
+#include <deal.II/base/quadrature_lib.h>
+#include <deal.II/dofs/dof_tools.h>
+#include <deal.II/fe/fe_q.h>
+#include <deal.II/fe/fe_values.h>
+#include <deal.II/lac/dynamic_sparsity_pattern.h>
+#include <deal.II/lac/sparsity_tools.h>
+#include <deal.II/numerics/vector_tools.h>
+
+namespace lipen
+{
+  template <int dim>
+  Elasticity<dim>::Elasticity(
+    const DefectGeometry<dim>                         &geometry,
+    dealii::parallel::distributed::Triangulation<dim> &tria,
+    const Electrolyte                                 &material,
+    const LoadParameters                              &loads,
+    const ElasticityParameters                        &parameters)
+    : geometry(geometry)
+    , tria(tria)
+    , material(material)
+    , loads(loads)
+    , parameters(parameters)
+    , comm(tria.get_communicator())
+    , fe(dealii::FE_Q<dim>(parameters.degree), dim)
+    , dof_handler(tria)
+    , solver(comm, dim)
+  {
+    profile = std::make_unique<dealii::FunctionParser<1>>(1);
+    try
+    {
+      profile->initialize("xi", loads.pressure_profile, {});
+    }
+    catch (...)
+    {
+      throw InputError("parameter 'Loads/Crack pressure profile': cannot "
+                       "parse '" +
+                       loads.pressure_profile +
+                       "' as a function of xi (0 at the front, 1 at the "
+                       "defect mouth or centre)");
+    }
+    require(!(geometry.parameters().defect == "semicircular surface flaw" &&
+              loads.stack_pressure != 0),
+            "Loads/Stack pressure",
+            "is not supported for the 3D semicircular surface flaw model "
+            "(no counter electrode face); set it to 0");
+  }
+
+  template <int dim>
+  double
+  Elasticity<dim>::crack_pressure(const dealii::Point<dim> &p) const
+  {
+    const double xi =
+      geometry.front().distance(p) / geometry.parameters().defect_size;
+    return loads.crack_pressure *
+           profile->value(dealii::Point<1>(std::min(1., xi)));
+  }
+
+  template <int dim>
+  dealii::SymmetricTensor<2, dim>
+  Elasticity<dim>::stress(const dealii::Tensor<2, dim> &grad_u) const
+  {
+    const dealii::SymmetricTensor<2, dim> eps = dealii::symmetrize(grad_u);
+    return material.lame_lambda() * dealii::trace(eps) *
+             dealii::unit_symmetric_tensor<dim>() +
+           2. * material.shear_modulus() * eps;
+  }
+
+  template <int dim>
+  void
+  Elasticity<dim>::setup()
+  {
+    dof_handler.distribute_dofs(fe);
+    locally_owned = dof_handler.locally_owned_dofs();
+    dealii::DoFTools::extract_locally_relevant_dofs(dof_handler,
+                                                    locally_relevant);
+    constraints.clear();
+    constraints.reinit(locally_relevant);
+    dealii::DoFTools::make_hanging_node_constraints(dof_handler, constraints);
+    for (const auto &[id, component] : geometry.symmetry_components())
+    {
+      dealii::ComponentMask mask(dim, false);
+      mask.set(component, true);
+      dealii::VectorTools::interpolate_boundary_values(
+        mapping,
+        dof_handler,
+        id,
+        dealii::Functions::ZeroFunction<dim>(dim),
+        constraints,
+        mask);
+    }
+    for (const auto &[point, component] : geometry.pinned_points())
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        if (!cell->is_artificial())
+          for (const unsigned int v : cell->vertex_indices())
+            if (cell->vertex(v).distance(point) <
+                1e-8 * cell->minimum_vertex_distance())
+            {
+              const auto dof = cell->vertex_dof_index(v, component);
+              if (locally_relevant.is_element(dof) &&
+                  !constraints.is_constrained(dof))
+                constraints.add_line(dof);
+            }
+    constraints.close();
+
+    dealii::DynamicSparsityPattern dsp(locally_relevant);
+    dealii::DoFTools::make_sparsity_pattern(dof_handler,
+                                            dsp,
+                                            constraints,
+                                            false);
+    dealii::SparsityTools::distribute_sparsity_pattern(dsp,
+                                                       locally_owned,
+                                                       comm,
+                                                       locally_relevant);
+    matrix.reinit(locally_owned, locally_owned, dsp, comm);
+    rhs.reinit(locally_owned, comm);
+    solution.reinit(locally_owned, locally_relevant, comm);
+    matrix_changed = true;
+  }
+
+  template <int dim>
+  void
+  Elasticity<dim>::assemble()
+  {
+    using namespace dealii;
+    matrix = 0;
+    rhs    = 0;
+    const QGauss<dim>     quadrature(fe.degree + 1);
+    const QGauss<dim - 1> face_quadrature(fe.degree + 1);
+    FEValues<dim>         fe_values(mapping,
+                            fe,
+                            quadrature,
+                            update_gradients | update_JxW_values);
+    FEFaceValues<dim>     fe_face_values(mapping,
+                                     fe,
+                                     face_quadrature,
+                                     update_values | update_normal_vectors |
+                                       update_quadrature_points |
+                                       update_JxW_values);
+    const unsigned int    dofs_per_cell = fe.n_dofs_per_cell();
+    const unsigned int    n_q           = quadrature.size();
+    FullMatrix<double>    cell_matrix(dofs_per_cell, dofs_per_cell);
+    Vector<double>        cell_rhs(dofs_per_cell);
+    std::vector<types::global_dof_index> dof_indices(dofs_per_cell);
+    std::vector<SymmetricTensor<2, dim>> sym_grad(dofs_per_cell);
+    std::vector<double>                  div(dofs_per_cell);
+    const FEValuesExtractors::Vector     displacement(0);
+    const double                         lambda = material.lame_lambda();
+    const double                         mu     = material.shear_modulus();
+
+    const double far_field = loads.far_field_stress;
+    const double stack     = loads.stack_pressure;
+
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned())
+      {
+        fe_values.reinit(cell);
+        cell_matrix = 0;
+        cell_rhs    = 0;
+        for (unsigned int q = 0; q < n_q; ++q)
+        {
+          for (unsigned int k = 0; k < dofs_per_cell; ++k)
+          {
+            sym_grad[k] = fe_values[displacement].symmetric_gradient(k, q);
+            div[k]      = trace(sym_grad[k]);
+          }
+          const double JxW = fe_values.JxW(q);
+          for (unsigned int i = 0; i < dofs_per_cell; ++i)
+          {
+            const SymmetricTensor<2, dim> s =
+              (lambda * div[i]) * unit_symmetric_tensor<dim>() +
+              (2. * mu) * sym_grad[i];
+            for (unsigned int j = 0; j <= i; ++j)
+              cell_matrix(i, j) += (s * sym_grad[j]) * JxW;
+          }
+        }
+        for (unsigned int i = 0; i < dofs_per_cell; ++i)
+          for (unsigned int j = i + 1; j < dofs_per_cell; ++j)
+            cell_matrix(i, j) = cell_matrix(j, i);
+
+        if (cell->at_boundary())
+          for (const unsigned int f : cell->face_indices())
+            if (cell->face(f)->at_boundary())
+            {
+              const auto id = cell->face(f)->boundary_id();
+              const bool loaded =
+                (id == boundary_ids::crack_face) ||
+                (far_field != 0 && id == boundary_ids::far_field) ||
+                (stack != 0 && (id == boundary_ids::li_electrode ||
+                                id == boundary_ids::counter_electrode));
+              if (!loaded)
+                continue;
+              fe_face_values.reinit(cell, f);
+              for (unsigned int q = 0; q < face_quadrature.size(); ++q)
+              {
+                const Tensor<1, dim> n = fe_face_values.normal_vector(q);
+                Tensor<1, dim>       traction;
+                if (id == boundary_ids::crack_face)
+                  traction =
+                    -crack_pressure(fe_face_values.quadrature_point(q)) * n;
+                else if (id == boundary_ids::far_field)
+                  traction = far_field * n;
+                else
+                  traction = -stack * n;
+                for (unsigned int i = 0; i < dofs_per_cell; ++i)
+                  cell_rhs(i) += traction *
+                                 fe_face_values[displacement].value(i, q) *
+                                 fe_face_values.JxW(q);
+              }
+            }
+        cell->get_dof_indices(dof_indices);
+        constraints.distribute_local_to_global(cell_matrix,
+                                               cell_rhs,
+                                               dof_indices,
+                                               matrix,
+                                               rhs);
+      }
+    matrix.compress(VectorOperation::add);
+    rhs.compress(VectorOperation::add);
+    matrix_changed = true;
+  }
+
+  template <int dim>
+  LinearSolveStatistics
+  Elasticity<dim>::solve()
+  {
+    if (matrix_changed)
+    {
+      // coordinate of each owned DoF's support point in its direction
+      std::map<dealii::types::global_dof_index, dealii::Point<dim>> support;
+      dealii::DoFTools::map_dofs_to_support_points(mapping,
+                                                   dof_handler,
+                                                   support);
+      std::vector<dealii::IndexSet> component_dofs;
+      for (unsigned int d = 0; d < dim; ++d)
+      {
+        dealii::ComponentMask mask(dim, false);
+        mask.set(d, true);
+        component_dofs.push_back(
+          dealii::DoFTools::extract_dofs(dof_handler, mask));
+      }
+      std::vector<double> coordinates(locally_owned.n_elements());
+      unsigned int        k = 0;
+      for (const auto dof : locally_owned)
+      {
+        // GAMG's block size dim requires the DoFs of one support point
+        // to be consecutive and ordered by component.
+        const unsigned int d = k % dim;
+        if (!component_dofs[d].is_element(dof))
+          throw std::logic_error("elasticity DoFs are not numbered in "
+                                 "nodal blocks of dim");
+        coordinates[k] = support.at(dof)[d];
+        ++k;
+      }
+      solver.set_matrix(matrix, coordinates);
+      matrix_changed = false;
+    }
+    dealii::PETScWrappers::MPI::Vector x(locally_owned, comm);
+    const auto                         stats =
+      solver.solve(x, rhs, parameters.tolerance, parameters.max_iterations);
+    constraints.distribute(x);
+    solution = x;
+    return stats;
+  }
+
+  template <int dim>
+  double
+  Elasticity<dim>::potential_energy() const
+  {
+    // The condensed system K_c x = f_c holds x = 0 on constrained DoFs
+    // (hanging nodes, symmetry planes); its energy equals the true one.
+    dealii::PETScWrappers::MPI::Vector x(locally_owned, comm), Kx(x);
+    x = solution;
+    constraints.set_zero(x);
+    matrix.vmult(Kx, x);
+    return 0.5 * (x * Kx) - (rhs * x);
+  }
+
+  template <int dim>
+  double
+  Elasticity<dim>::external_work() const
+  {
+    dealii::PETScWrappers::MPI::Vector x(locally_owned, comm);
+    x = solution;
+    return rhs * x;
+  }
+} // namespace lipen

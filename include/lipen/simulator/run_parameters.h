@@ -1,0 +1,74 @@
+#pragma once
+
+#include <lipen/geometry/defect_geometry.h>
+#include <lipen/materials/material.h>
+#include <lipen/physics/elasticity.h>
+
+#include <deal.II/base/parameter_handler.h>
+
+#include <string>
+#include <vector>
+
+namespace lipen
+{
+  /// K_I extraction (subsection `Fracture`).
+  struct FractureParameters
+  {
+    std::vector<double> j_radii{0.25, 0.5, 0.75}; ///< r_out / c
+    bool                energy_method       = true;
+    double              energy_perturbation = 0.01; ///< delta / h_tip
+    unsigned int        front_segments      = 7;
+
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+    void
+    parse_parameters(dealii::ParameterHandler &prm);
+  };
+
+  /// Subsection `Output`.
+  struct OutputParameters
+  {
+    std::string directory      = "lipen-output";
+    bool        write_solution = true;
+
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+    void
+    parse_parameters(dealii::ParameterHandler &prm);
+  };
+
+  /// Subsection `Study`.
+  struct StudyParameters
+  {
+    std::string              type = "defect size";
+    std::vector<double>      sizes;
+    std::vector<std::string> materials;
+
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+    void
+    parse_parameters(dealii::ParameterHandler &prm);
+  };
+
+  /// Every parameter of a lipen run, parsed and validated.
+  struct RunParameters
+  {
+    GeometryParameters   geometry;
+    LoadParameters       loads;
+    ElasticityParameters elasticity;
+    FractureParameters   fracture;
+    OutputParameters     output;
+    StudyParameters      study;
+    Electrolyte          electrolyte;
+    Lithium              lithium;
+    double               temperature = 298.15;
+
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+    void
+    parse_parameters(dealii::ParameterHandler &prm);
+    /// 2 or 3, from Geometry/Defect type.
+    unsigned int
+    dimension() const;
+  };
+} // namespace lipen

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <deal.II/base/index_set.h>
+#include <deal.II/lac/petsc_sparse_matrix.h>
+#include <deal.II/lac/petsc_vector.h>
+
+#include <string>
+#include <vector>
+
+namespace lipen
+{
+  /// What a linear solve did; written to statistics and summary.json.
+  struct LinearSolveStatistics
+  {
+    unsigned int iterations    = 0;
+    double       residual      = 0;
+    double       setup_seconds = 0;
+    double       solve_seconds = 0;
+  };
+
+  /**
+   * Conjugate gradients preconditioned with PETSc's smoothed-aggregation
+   * algebraic multigrid (GAMG) that knows the rigid-body modes of
+   * elasticity: the matrix gets block size dim and a near-null space made
+   * by MatNullSpaceCreateRigidBody() from the nodal coordinates.  Without
+   * the near-null space AMG needs ~25x more iterations
+   * (docs/performance-notes.md).  Extra PETSc options can be given on the
+   * command line with the prefix `-lipen_elasticity_` (e.g.
+   * `-lipen_elasticity_ksp_monitor`).
+   *
+   * The preconditioner is built once per matrix (call set_matrix()) and
+   * reused for every solve with that matrix.
+   */
+  class ElasticityAMGSolver
+  {
+  public:
+    ElasticityAMGSolver(MPI_Comm comm, unsigned int dim);
+    ~ElasticityAMGSolver();
+
+    /// @p coordinates holds, for each locally owned DoF (in order), the
+    /// coordinate of its support point in the direction of its component.
+    void
+    set_matrix(dealii::PETScWrappers::MPI::SparseMatrix &matrix,
+               const std::vector<double>                &coordinates);
+
+    /// Solve to relative residual @p tolerance; throws InputError naming
+    /// Solver/... if it does not converge in @p max_iterations.
+    LinearSolveStatistics
+    solve(dealii::PETScWrappers::MPI::Vector       &x,
+          const dealii::PETScWrappers::MPI::Vector &b,
+          double                                    tolerance,
+          unsigned int                              max_iterations);
+
+  private:
+    void
+                 destroy();
+    MPI_Comm     comm;
+    unsigned int dim;
+    void        *ksp = nullptr; // KSP, kept opaque to keep petsc headers out
+    double       last_setup  = 0;
+    bool         needs_setup = true;
+  };
+} // namespace lipen

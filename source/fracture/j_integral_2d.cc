@@ -1,0 +1,13 @@
+#include <lipen/fracture/j_integral.templates.h>
+
+namespace lipen
+{
+  template class VirtualExtension<2>;
+  template double
+  domain_j_integral(const Elasticity<2> &, const VirtualExtension<2> &);
+  template double
+  energy_release_rate(Elasticity<2> &,
+                      dealii::parallel::distributed::Triangulation<2> &,
+                      const VirtualExtension<2> &,
+                      double);
+} // namespace lipen

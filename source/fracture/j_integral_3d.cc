@@ -1,0 +1,13 @@
+#include <lipen/fracture/j_integral.templates.h>
+
+namespace lipen
+{
+  template class VirtualExtension<3>;
+  template double
+  domain_j_integral(const Elasticity<3> &, const VirtualExtension<3> &);
+  template double
+  energy_release_rate(Elasticity<3> &,
+                      dealii::parallel::distributed::Triangulation<3> &,
+                      const VirtualExtension<3> &,
+                      double);
+} // namespace lipen

@@ -1,0 +1,460 @@
+#include <lipen/base/exceptions.h>
+#include <lipen/geometry/boundary_ids.h>
+#include <lipen/geometry/defect_geometry.h>
+
+#include <deal.II/base/mpi.h>
+#include <deal.II/grid/grid_generator.h>
+#include <deal.II/grid/grid_tools.h>
+#include <deal.II/grid/manifold_lib.h>
+#include <deal.II/grid/tria.h>
+
+#include <cmath>
+
+namespace lipen
+{
+  using namespace dealii;
+
+  void
+  GeometryParameters::declare_parameters(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Geometry");
+    prm.declare_entry(
+      "Defect type",
+      "edge slit",
+      Patterns::Selection(
+        "edge slit|centre slit|penny|semicircular surface flaw"),
+      "Defect model. 2D (plane strain): 'edge slit' (surface "
+      "defect at the Li electrode, half model), 'centre slit' "
+      "(embedded Griffith crack, quarter model). 3D: 'penny' "
+      "(embedded penny crack, 1/8 model), 'semicircular "
+      "surface flaw' (1/4 model). The dimension follows from "
+      "the defect type.");
+    prm.declare_entry("Width",
+                      "1e-3",
+                      Patterns::Double(0.),
+                      "Electrolyte slab width W [m] (2D: the model spans W/2; "
+                      "3D: the extrusion length normal to the crack plane is "
+                      "W/2).");
+    prm.declare_entry("Height",
+                      "1e-3",
+                      Patterns::Double(0.),
+                      "Electrolyte thickness H between the electrodes [m] "
+                      "(3D: radius of the quarter-cylinder model).");
+    prm.declare_entry("Defect size",
+                      "1e-5",
+                      Patterns::Double(0.),
+                      "Defect size c [m]: depth of a surface defect, "
+                      "half-length of a centre slit, radius of a penny or "
+                      "semicircular flaw. Must satisfy 0 < c < H.");
+    prm.declare_entry("Coarse cells",
+                      "4",
+                      Patterns::Integer(1, 64),
+                      "Coarse cells across the smaller slab dimension.");
+    prm.declare_entry("Tip refinement",
+                      "64",
+                      Patterns::Double(1.),
+                      "c/h at the crack tip (cells per defect size at the "
+                      "front).");
+    prm.declare_entry("Face refinement",
+                      "8",
+                      Patterns::Double(1.),
+                      "c/h along the defect faces.");
+    prm.declare_entry("Grading",
+                      "0.5",
+                      Patterns::Double(0.05, 4.),
+                      "Mesh grading g: cells at distance r from the front "
+                      "are refined until h <= max(h_tip, g r).");
+    prm.declare_entry("Counter electrode support",
+                      "roller",
+                      Patterns::Selection("roller|free"),
+                      "Mechanical support of the counter electrode face "
+                      "(2D edge slit): 'roller' (u_y = 0) or 'free' (stack "
+                      "pressure on both electrodes, one point pinned; e.g. "
+                      "for a single-edge-notched tension plate).");
+    prm.leave_subsection();
+  }
+
+  void
+  GeometryParameters::parse_parameters(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Geometry");
+    defect                    = prm.get("Defect type");
+    width                     = prm.get_double("Width");
+    height                    = prm.get_double("Height");
+    defect_size               = prm.get_double("Defect size");
+    coarse_cells              = prm.get_integer("Coarse cells");
+    tip_refinement            = prm.get_double("Tip refinement");
+    face_refinement           = prm.get_double("Face refinement");
+    grading                   = prm.get_double("Grading");
+    counter_electrode_support = prm.get("Counter electrode support");
+    prm.leave_subsection();
+  }
+
+  void
+  GeometryParameters::validate(const unsigned int dim) const
+  {
+    require(width > 0, "Geometry/Width", "must be positive [m]");
+    require(height > 0, "Geometry/Height", "must be positive [m]");
+    require(defect_size > 0,
+            "Geometry/Defect size",
+            "must be positive [m] (got " + std::to_string(defect_size) + ")");
+    const bool three_d =
+      (defect == "penny" || defect == "semicircular surface flaw");
+    require(three_d == (dim == 3),
+            "Geometry/Defect type",
+            "'" + defect + "' is a " + (three_d ? "3D" : "2D") + " model");
+    if (defect == "edge slit")
+      require(defect_size < height,
+              "Geometry/Defect size",
+              "the edge slit must be shallower than the slab: choose "
+              "c < Height");
+    else if (defect == "centre slit")
+      require(defect_size < 0.5 * width && defect_size < 0.5 * height,
+              "Geometry/Defect size",
+              "the centre slit half-length must be below Width/2 and "
+              "Height/2");
+    else
+      require(defect_size < 0.5 * height && defect_size < 0.5 * width,
+              "Geometry/Defect size",
+              "the 3D flaw radius must be below Height/2 and Width/2");
+    require(tip_refinement >= 2,
+            "Geometry/Tip refinement",
+            "must be at least 2 cells per defect size");
+  }
+
+  // ------------------------------------------------------------ CrackFront
+
+  template <int dim>
+  double
+  CrackFront<dim>::distance(const Point<dim> &p) const
+  {
+    if (dim == 2)
+      return p.distance(tip);
+    const double rho = std::hypot(p[0], p[1]);
+    return std::hypot(rho - radius, p[dim - 1]);
+  }
+
+  template <int dim>
+  double
+  CrackFront<dim>::distance_to_faces(const Point<dim> &p) const
+  {
+    if (dim == 2)
+    {
+      // segment from the tip back along -direction over length c
+      const Tensor<1, dim> back = -direction;
+      const double         s    = (p - tip) * back;
+      const double         c    = radius;
+      const double         sc   = std::max(0., std::min(c, s));
+      return p.distance(tip + sc * back);
+    }
+    const double rho = std::hypot(p[0], p[1]);
+    if (rho <= radius)
+      return std::abs(p[dim - 1]);
+    return distance(p);
+  }
+
+  template <int dim>
+  double
+  CrackFront<dim>::angle(const Point<dim> &p) const
+  {
+    return std::atan2(p[1], p[0]);
+  }
+
+  template <int dim>
+  double
+  CrackFront<dim>::length_in_model() const
+  {
+    return (dim == 2) ? 1. : 0.5 * numbers::PI * radius;
+  }
+
+  // -------------------------------------------------------- DefectGeometry
+
+  namespace
+  {
+    /// Steps of a 1D grid of total length L whose first step is c 2^m
+    /// (the largest such step not above h0, or c itself if c > h0), the
+    /// rest as equal as possible and close to h0.
+    std::vector<double>
+    steps_with_first(const double L, const double c, const double h0)
+    {
+      double first = c;
+      while (2. * first <= h0 * (1. + 1e-12))
+        first *= 2.;
+      std::vector<double> steps{first};
+      const double        rest = L - first;
+      if (rest > 1e-12 * L)
+      {
+        const unsigned int n =
+          std::max(1u, static_cast<unsigned int>(std::round(rest / h0)));
+        for (unsigned int i = 0; i < n; ++i)
+          steps.push_back(rest / n);
+      }
+      return steps;
+    }
+
+    std::vector<double>
+    uniform_steps(const double L, const double h0)
+    {
+      const unsigned int n =
+        std::max(1u, static_cast<unsigned int>(std::round(L / h0)));
+      return std::vector<double>(n, L / n);
+    }
+
+    /// Quarter disc of radius c (3 cells) surrounded by quarter annuli of
+    /// geometrically growing radius up to R, in the plane.
+    void
+    quarter_disc_with_shells(Triangulation<2> &tria,
+                             const double      c,
+                             const double      R)
+    {
+      Triangulation<2> ball;
+      GridGenerator::quarter_hyper_ball(ball, Point<2>(), c);
+      std::vector<const Triangulation<2> *>          parts{&ball};
+      std::vector<std::unique_ptr<Triangulation<2>>> shells;
+      double                                         r = c;
+      while (r < R * (1. - 1e-12))
+      {
+        double r_next = std::min(2. * r, R);
+        if (R - r_next < 0.5 * r_next)
+          r_next = R;
+        shells.emplace_back(std::make_unique<Triangulation<2>>());
+        GridGenerator::quarter_hyper_shell(*shells.back(),
+                                           Point<2>(),
+                                           r,
+                                           r_next,
+                                           2);
+        parts.push_back(shells.back().get());
+        r = r_next;
+      }
+      GridGenerator::merge_triangulations(parts, tria, 1e-9 * c);
+    }
+  } // namespace
+
+  template <int dim>
+  DefectGeometry<dim>::DefectGeometry(const GeometryParameters &parameters)
+    : prm(parameters)
+  {
+    prm.validate(dim);
+    const double c     = prm.defect_size;
+    crack_front.defect = prm.defect;
+    crack_front.radius = c;
+    if (prm.defect == "edge slit")
+    {
+      crack_front.tip[1]                           = prm.height - c;
+      crack_front.direction[1]                     = -1;
+      symmetry[boundary_ids::crack_plane_symmetry] = 0;
+      if (prm.counter_electrode_support == "roller")
+        symmetry[boundary_ids::counter_electrode] = 1;
+      else
+        pins.emplace_back(Point<dim>(), 1);
+    }
+    else if (prm.defect == "centre slit")
+    {
+      crack_front.tip[0]                           = c;
+      crack_front.direction[0]                     = 1;
+      symmetry[boundary_ids::crack_plane_symmetry] = 1;
+      symmetry[boundary_ids::symmetry_2]           = 0;
+    }
+    else
+    {
+      symmetry[boundary_ids::crack_plane_symmetry] = dim - 1;
+      symmetry[boundary_ids::symmetry_2]           = 0;
+      if (prm.defect == "penny")
+        symmetry[boundary_ids::symmetry_3] = 1;
+      else
+      {
+        Point<dim> far;
+        far[1]       = prm.height;
+        far[dim - 1] = 0.5 * prm.width;
+        pins.emplace_back(far, 1);
+      }
+    }
+  }
+
+  template <int dim>
+  unsigned int
+  DefectGeometry<dim>::crack_plane_normal() const
+  {
+    if (prm.defect == "edge slit")
+      return 0;
+    if (prm.defect == "centre slit")
+      return 1;
+    return dim - 1;
+  }
+
+  template <>
+  void
+  DefectGeometry<2>::create_coarse_mesh(Triangulation<2> &tria) const
+  {
+    const double c  = prm.defect_size;
+    const double W  = 0.5 * prm.width;
+    const double H  = prm.defect == "edge slit" ? prm.height : 0.5 * prm.height;
+    const double h0 = std::min(W, H) / prm.coarse_cells;
+    std::vector<std::vector<double>> steps(2);
+    if (prm.defect == "edge slit")
+    {
+      steps[0] = uniform_steps(W, h0);
+      steps[1] = steps_with_first(H, c, h0);
+      std::reverse(steps[1].begin(), steps[1].end());
+    }
+    else
+    {
+      steps[0] = steps_with_first(W, c, h0);
+      steps[1] = uniform_steps(H, h0);
+    }
+    GridGenerator::subdivided_hyper_rectangle(tria,
+                                              steps,
+                                              Point<2>(0, 0),
+                                              Point<2>(W, H));
+  }
+
+  template <>
+  void
+  DefectGeometry<3>::create_coarse_mesh(Triangulation<3> &tria) const
+  {
+    const double     c = prm.defect_size;
+    const double     R = prm.height;
+    const double     L = 0.5 * prm.width;
+    Triangulation<2> base;
+    quarter_disc_with_shells(base, c, R);
+    std::vector<double> z{0., 0.5 * c};
+    while (z.back() < L * (1. - 1e-12))
+    {
+      double next = std::min(2. * z.back(), L);
+      if (L - next < 0.5 * (next - z.back()))
+        next = L;
+      z.push_back(next);
+    }
+    GridGenerator::extrude_triangulation(base, z, tria);
+    // Manifolds: cylinders about the z axis outside the core, flat core
+    // cells whose faces on the front cylinder rho = c are curved.
+    for (auto &cell : tria.active_cell_iterators())
+    {
+      const Point<3> center = cell->center();
+      if (std::hypot(center[0], center[1]) > c)
+        cell->set_all_manifold_ids(0);
+    }
+  }
+
+  template <int dim>
+  void
+  DefectGeometry<dim>::create_mesh(
+    parallel::distributed::Triangulation<dim> &tria) const
+  {
+    {
+      Triangulation<dim> coarse;
+      create_coarse_mesh(coarse);
+      tria.copy_triangulation(coarse);
+    }
+    if (dim == 3)
+      tria.set_manifold(0, CylindricalManifold<dim>(dim - 1));
+
+    const double c      = prm.defect_size;
+    const double h_tip  = c / prm.tip_refinement;
+    const double h_face = c / prm.face_refinement;
+    for (unsigned int iteration = 0; iteration < 80; ++iteration)
+    {
+      unsigned int marked = 0;
+      for (auto &cell : tria.active_cell_iterators())
+        if (cell->is_locally_owned())
+        {
+          const double h      = cell->minimum_vertex_distance();
+          const auto   center = cell->center();
+          const double half   = 0.5 * cell->diameter();
+          const double r = std::max(0., crack_front.distance(center) - half);
+          double       target = std::max(h_tip, prm.grading * r);
+          if (crack_front.distance_to_faces(center) - half < 0.5 * c)
+            target = std::min(target, h_face);
+          if (h > target * (1. + 1e-9))
+          {
+            cell->set_refine_flag();
+            ++marked;
+          }
+        }
+      if (Utilities::MPI::sum(marked, tria.get_communicator()) == 0)
+        break;
+      tria.execute_coarsening_and_refinement();
+      require(tria.n_global_active_cells() < 50000000,
+              "Geometry/Tip refinement",
+              "the mesh would exceed 5e7 cells; reduce Tip refinement or "
+              "increase Grading");
+    }
+    assign_boundary_ids(tria);
+
+    // The tip (2D) must be a mesh vertex for the faces to split there.
+    if (dim == 2)
+    {
+      bool found = false;
+      for (const auto &cell : tria.active_cell_iterators())
+        if (cell->is_locally_owned())
+          for (const unsigned int v : cell->vertex_indices())
+            if (cell->vertex(v).distance(crack_front.tip) < 1e-6 * h_tip)
+              found = true;
+      require(Utilities::MPI::logical_or(found, tria.get_communicator()),
+              "Geometry/Tip refinement",
+              "the mesh has no vertex at the crack tip; increase Tip "
+              "refinement");
+    }
+  }
+
+  template <int dim>
+  void
+  DefectGeometry<dim>::assign_boundary_ids(Triangulation<dim> &tria) const
+  {
+    const double c = prm.defect_size;
+    for (auto &cell : tria.active_cell_iterators())
+      for (const unsigned int f : cell->face_indices())
+        if (cell->face(f)->at_boundary())
+        {
+          const auto         face = cell->face(f);
+          const auto         p    = face->center();
+          const double       tol  = 1e-6 * cell->minimum_vertex_distance();
+          types::boundary_id id   = boundary_ids::free_surface;
+          if (prm.defect == "edge slit")
+          {
+            const double W = 0.5 * prm.width, H = prm.height;
+            if (std::abs(p[0]) < tol)
+              id = (p[1] > H - c) ? boundary_ids::crack_face :
+                                    boundary_ids::crack_plane_symmetry;
+            else if (std::abs(p[1] - H) < tol)
+              id = boundary_ids::li_electrode;
+            else if (std::abs(p[1]) < tol)
+              id = boundary_ids::counter_electrode;
+            else if (std::abs(p[0] - W) < tol)
+              id = boundary_ids::far_field;
+          }
+          else if (prm.defect == "centre slit")
+          {
+            const double H = 0.5 * prm.height;
+            if (std::abs(p[1]) < tol)
+              id = (p[0] < c) ? boundary_ids::crack_face :
+                                boundary_ids::crack_plane_symmetry;
+            else if (std::abs(p[0]) < tol)
+              id = boundary_ids::symmetry_2;
+            else if (std::abs(p[1] - H) < tol)
+              id = boundary_ids::far_field;
+          }
+          else
+          {
+            const double L = 0.5 * prm.width;
+            if (std::abs(p[dim - 1]) < tol)
+              id = (std::hypot(p[0], p[1]) < c) ?
+                     boundary_ids::crack_face :
+                     boundary_ids::crack_plane_symmetry;
+            else if (std::abs(p[0]) < tol)
+              id = boundary_ids::symmetry_2;
+            else if (std::abs(p[1]) < tol)
+              id = (prm.defect == "penny") ? boundary_ids::symmetry_3 :
+                                             boundary_ids::li_electrode;
+            else if (std::abs(p[dim - 1] - L) < tol)
+              id = boundary_ids::far_field;
+          }
+          face->set_boundary_id(id);
+        }
+  }
+
+  template struct CrackFront<2>;
+  template struct CrackFront<3>;
+  template class DefectGeometry<2>;
+  template class DefectGeometry<3>;
+} // namespace lipen

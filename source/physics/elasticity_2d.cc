@@ -1,0 +1,3 @@
+#include <lipen/physics/elasticity.templates.h>
+
+template class lipen::Elasticity<2>;

@@ -1,0 +1,93 @@
+#include <lipen/base/exceptions.h>
+#include <lipen/physics/elasticity.h>
+
+#include <cmath>
+
+namespace lipen
+{
+  using namespace dealii;
+
+  void
+  LoadParameters::declare_parameters(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Loads");
+    prm.declare_entry("Crack pressure",
+                      "1e6",
+                      Patterns::Double(),
+                      "Li pressure p0 on the defect faces [Pa]. K_I is linear "
+                      "in the loads; studies use it as the reference load.");
+    prm.declare_entry("Crack pressure profile",
+                      "1",
+                      Patterns::Anything(),
+                      "Dimensionless profile f(xi) with p(x) = p0 f(xi), xi = "
+                      "(distance to the crack front)/c: 0 at the tip, 1 at the "
+                      "mouth (edge slit) or centre. A deal.II FunctionParser "
+                      "expression in xi, e.g. '1' or '1 - 0.5*xi'.");
+    prm.declare_entry("Stack pressure",
+                      "0",
+                      Patterns::Double(),
+                      "Compressive stack pressure on the electrode faces [Pa] "
+                      "(positive = compression).");
+    prm.declare_entry("Far-field stress",
+                      "0",
+                      Patterns::Double(),
+                      "Normal stress opening the crack plane, applied on the "
+                      "far face parallel to it [Pa] (tension positive; a "
+                      "compressive residual stress is negative).");
+    prm.leave_subsection();
+  }
+
+  void
+  LoadParameters::parse_parameters(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Loads");
+    crack_pressure   = prm.get_double("Crack pressure");
+    pressure_profile = prm.get("Crack pressure profile");
+    stack_pressure   = prm.get_double("Stack pressure");
+    far_field_stress = prm.get_double("Far-field stress");
+    prm.leave_subsection();
+    require(std::isfinite(crack_pressure) && std::isfinite(stack_pressure) &&
+              std::isfinite(far_field_stress),
+            "Loads",
+            "loads must be finite numbers [Pa]");
+    require(reference_load() != 0,
+            "Loads/Crack pressure",
+            "crack pressure plus far-field stress is zero: nothing opens the "
+            "crack, so K_I and the geometry factor are undefined");
+  }
+
+  void
+  ElasticityParameters::declare_parameters(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Discretization");
+    prm.declare_entry("Polynomial degree",
+                      "2",
+                      Patterns::Integer(1, 2),
+                      "Degree of the continuous Lagrange displacement "
+                      "elements (1 = Q1, 2 = Q2).");
+    prm.leave_subsection();
+    prm.enter_subsection("Solver");
+    prm.declare_entry("Linear tolerance",
+                      "1e-10",
+                      Patterns::Double(1e-16, 1e-2),
+                      "Relative residual reduction of CG + GAMG.");
+    prm.declare_entry("Maximum linear iterations",
+                      "1000",
+                      Patterns::Integer(1),
+                      "Iteration limit of CG + GAMG; exceeding it is an "
+                      "error.");
+    prm.leave_subsection();
+  }
+
+  void
+  ElasticityParameters::parse_parameters(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Discretization");
+    degree = prm.get_integer("Polynomial degree");
+    prm.leave_subsection();
+    prm.enter_subsection("Solver");
+    tolerance      = prm.get_double("Linear tolerance");
+    max_iterations = prm.get_integer("Maximum linear iterations");
+    prm.leave_subsection();
+  }
+} // namespace lipen

@@ -1,0 +1,129 @@
+#include <lipen/base/exceptions.h>
+#include <lipen/solvers/amg_solver.h>
+
+#include <deal.II/base/timer.h>
+
+#include <petscksp.h>
+
+namespace lipen
+{
+  namespace
+  {
+    void
+    check(const PetscErrorCode ierr, const char *what)
+    {
+      if (ierr != 0)
+        throw std::runtime_error(std::string("PETSc error in ") + what +
+                                 " (code " + std::to_string(ierr) + ")");
+    }
+  } // namespace
+
+  ElasticityAMGSolver::ElasticityAMGSolver(MPI_Comm comm, unsigned int dim)
+    : comm(comm)
+    , dim(dim)
+  {
+  }
+
+  ElasticityAMGSolver::~ElasticityAMGSolver()
+  {
+    destroy();
+  }
+
+  void
+  ElasticityAMGSolver::destroy()
+  {
+    if (ksp != nullptr)
+    {
+      KSP k = static_cast<KSP>(ksp);
+      KSPDestroy(&k);
+      ksp = nullptr;
+    }
+  }
+
+  void
+  ElasticityAMGSolver::set_matrix(
+    dealii::PETScWrappers::MPI::SparseMatrix &matrix,
+    const std::vector<double>                &coordinates)
+  {
+    destroy();
+    Mat A = matrix.petsc_matrix();
+    check(MatSetBlockSize(A, dim), "MatSetBlockSize");
+
+    Vec coords;
+    check(VecCreateMPI(comm,
+                       static_cast<PetscInt>(coordinates.size()),
+                       PETSC_DETERMINE,
+                       &coords),
+          "VecCreateMPI");
+    check(VecSetBlockSize(coords, dim), "VecSetBlockSize");
+    PetscScalar *array;
+    check(VecGetArray(coords, &array), "VecGetArray");
+    for (std::size_t i = 0; i < coordinates.size(); ++i)
+      array[i] = coordinates[i];
+    check(VecRestoreArray(coords, &array), "VecRestoreArray");
+    MatNullSpace near_null_space;
+    check(MatNullSpaceCreateRigidBody(coords, &near_null_space),
+          "MatNullSpaceCreateRigidBody");
+    check(MatSetNearNullSpace(A, near_null_space), "MatSetNearNullSpace");
+    MatNullSpaceDestroy(&near_null_space);
+    VecDestroy(&coords);
+
+    KSP k;
+    check(KSPCreate(comm, &k), "KSPCreate");
+    check(KSPSetOperators(k, A, A), "KSPSetOperators");
+    check(KSPSetType(k, KSPCG), "KSPSetType");
+    PC pc;
+    check(KSPGetPC(k, &pc), "KSPGetPC");
+    check(PCSetType(pc, PCGAMG), "PCSetType");
+    check(KSPSetOptionsPrefix(k, "lipen_elasticity_"), "KSPSetOptionsPrefix");
+    check(KSPSetFromOptions(k), "KSPSetFromOptions");
+    ksp         = k;
+    needs_setup = true;
+  }
+
+  LinearSolveStatistics
+  ElasticityAMGSolver::solve(dealii::PETScWrappers::MPI::Vector       &x,
+                             const dealii::PETScWrappers::MPI::Vector &b,
+                             const double       tolerance,
+                             const unsigned int max_iterations)
+  {
+    LinearSolveStatistics stats;
+    KSP                   k = static_cast<KSP>(ksp);
+    dealii::Timer         timer;
+    if (needs_setup)
+    {
+      check(KSPSetUp(k), "KSPSetUp");
+      PC pc;
+      KSPGetPC(k, &pc);
+      check(PCSetUp(pc), "PCSetUp (GAMG)");
+      needs_setup         = false;
+      last_setup          = timer.wall_time();
+      stats.setup_seconds = last_setup;
+    }
+    timer.restart();
+    check(KSPSetTolerances(k,
+                           tolerance,
+                           1e-300,
+                           PETSC_DEFAULT,
+                           static_cast<PetscInt>(max_iterations)),
+          "KSPSetTolerances");
+    check(KSPSolve(k, b, x), "KSPSolve");
+    stats.solve_seconds = timer.wall_time();
+    PetscInt its;
+    KSPGetIterationNumber(k, &its);
+    stats.iterations = static_cast<unsigned int>(its);
+    PetscReal rnorm;
+    KSPGetResidualNorm(k, &rnorm);
+    stats.residual = rnorm;
+    KSPConvergedReason reason;
+    KSPGetConvergedReason(k, &reason);
+    if (reason < 0)
+      throw InputError(
+        "parameter 'Solver/Maximum linear iterations': CG+GAMG did not "
+        "converge for elasticity (PETSc reason " +
+        std::to_string(static_cast<int>(reason)) + " after " +
+        std::to_string(its) +
+        " iterations); raise the limit or loosen 'Solver/Linear tolerance'");
+    return stats;
+  }
+} // namespace lipen

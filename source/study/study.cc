@@ -1,0 +1,275 @@
+#include <lipen/base/constants.h>
+#include <lipen/study/study.h>
+
+#include <deal.II/base/mpi.h>
+#include <deal.II/base/timer.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+
+namespace lipen
+{
+  using namespace dealii;
+
+  PowerLawFit
+  fit_power_law(const std::vector<double> &c, const std::vector<double> &y)
+  {
+    const std::size_t n  = c.size();
+    double            sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (std::size_t i = 0; i < n; ++i)
+    {
+      const double lx = std::log10(c[i]), ly = std::log10(y[i]);
+      sx += lx;
+      sy += ly;
+      sxx += lx * lx;
+      sxy += lx * ly;
+    }
+    PowerLawFit fit;
+    if (n < 2)
+      return fit;
+    fit.slope     = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+    fit.prefactor = std::pow(10., (sy - fit.slope * sx) / n);
+    return fit;
+  }
+
+  namespace
+  {
+    std::string
+    csv_number(const double v)
+    {
+      std::ostringstream out;
+      out << std::setprecision(8) << v;
+      return out.str();
+    }
+
+    void
+    write_statistics(const std::string                 &file,
+                     const std::vector<FractureResult> &results)
+    {
+      std::ofstream out(file);
+      out << "# lipen statistics: one row per step (analysed defect)\n"
+          << "step,material,c_m,cells,dofs,cg_iterations,J_J_per_m2,"
+             "K_I_Pa_sqrt_m,K_I_energy_Pa_sqrt_m,Y,mesh_s,setup_s,assembly_s,"
+             "amg_setup_s,krylov_s,j_integral_s,energy_method_s,output_s\n";
+      for (std::size_t i = 0; i < results.size(); ++i)
+      {
+        const auto &r = results[i];
+        out << i << ',' << r.material << ',' << csv_number(r.defect_size) << ','
+            << r.n_cells << ',' << r.n_dofs << ',' << r.cg_iterations << ','
+            << csv_number(r.J) << ',' << csv_number(r.K_I) << ','
+            << csv_number(r.K_I_energy) << ',' << csv_number(r.Y) << ','
+            << csv_number(r.time_mesh) << ',' << csv_number(r.time_setup) << ','
+            << csv_number(r.time_assembly) << ','
+            << csv_number(r.time_amg_setup) << ',' << csv_number(r.time_solve)
+            << ',' << csv_number(r.time_j) << ',' << csv_number(r.time_energy)
+            << ',' << csv_number(r.time_output) << '\n';
+      }
+    }
+
+    FractureResult
+    analyse(const RunParameters        &parameters,
+            const Electrolyte          &electrolyte,
+            MPI_Comm                    comm,
+            SolutionWriter             *writer,
+            const unsigned int          step,
+            dealii::ConditionalOStream &pcout)
+    {
+      if (parameters.dimension() == 2)
+        return analyse_defect<2>(parameters,
+                                 electrolyte,
+                                 comm,
+                                 writer,
+                                 step,
+                                 pcout);
+      return analyse_defect<3>(parameters,
+                               electrolyte,
+                               comm,
+                               writer,
+                               step,
+                               pcout);
+    }
+  } // namespace
+
+  std::vector<FractureResult>
+  run_study(const RunParameters        &parameters,
+            MPI_Comm                    comm,
+            dealii::ConditionalOStream &pcout)
+  {
+    Timer              wall;
+    const bool         root = Utilities::MPI::this_mpi_process(comm) == 0;
+    const std::string &dir  = parameters.output.directory;
+    if (root)
+      std::filesystem::create_directories(dir);
+    MPI_Barrier(comm);
+    SolutionWriter  writer(dir);
+    SolutionWriter *w = parameters.output.write_solution ? &writer : nullptr;
+
+    std::vector<Electrolyte> materials;
+    std::vector<double>      sizes;
+    if (parameters.study.type == "single")
+    {
+      materials.push_back(parameters.electrolyte);
+      sizes.push_back(parameters.geometry.defect_size);
+    }
+    else
+    {
+      for (const auto &name : parameters.study.materials)
+        materials.push_back(
+          materials::resolve(name, parameters.electrolyte, "Study/Materials"));
+      sizes = parameters.study.sizes;
+    }
+
+    pcout << "lipen: " << parameters.geometry.defect << " ("
+          << parameters.dimension() << "D), "
+          << (parameters.study.type == "single" ? "single defect" :
+                                                  "defect-size study")
+          << ", " << Utilities::MPI::n_mpi_processes(comm)
+          << " MPI rank(s), build " << LIPEN_BUILD_TYPE << "\n\n";
+    pcout << std::setw(22) << std::left << "material" << std::right
+          << std::setw(10) << "c [um]" << std::setw(10) << "Y" << std::setw(10)
+          << "Y(G)" << std::setw(14) << "sigma0 [MPa]" << std::setw(12)
+          << "|eta_c| [mV]" << std::setw(10) << "DoFs" << std::setw(6) << "CG"
+          << std::setw(9) << "time [s]"
+          << "\n";
+
+    std::vector<FractureResult> results;
+    for (const auto &material : materials)
+      for (const double c : sizes)
+      {
+        Timer         t;
+        RunParameters p        = parameters;
+        p.geometry.defect_size = c;
+        results.push_back(analyse(p, material, comm, w, results.size(), pcout));
+        const auto &r = results.back();
+        pcout << std::setw(22) << std::left << r.material << std::right
+              << std::fixed << std::setprecision(3) << std::setw(10) << c * 1e6
+              << std::setprecision(4) << std::setw(10) << r.Y << std::setw(10)
+              << r.Y_energy << std::setprecision(2) << std::setw(14)
+              << r.sigma0_max * 1e-6 << std::setw(12) << r.eta_c * 1e3
+              << std::setw(10) << r.n_dofs << std::setw(6) << r.cg_iterations
+              << std::setprecision(1) << std::setw(9) << t.wall_time()
+              << std::defaultfloat << "\n";
+        if (root)
+          write_statistics(dir + "/statistics.csv", results);
+      }
+
+    // Study tables and fits.
+    std::vector<JsonObject> fits;
+    if (parameters.study.type == "defect size")
+    {
+      if (root)
+      {
+        std::ofstream csv(dir + "/defect_size_study.csv");
+        csv << "# lipen defect-size study. Y = K_I/(p sqrt(pi c)) from the "
+               "domain J-integral, Y_energy from two crack lengths; "
+               "sigma0_max = K_Ic/(Y sqrt(pi c)); eta_c = magnitude of "
+               "the critical plating overpotential Omega sigma0_max/F\n"
+            << "material,dim,geometry,c_m,c_um,Y,Y_energy,K_Ic_Pa_sqrt_m,"
+               "sigma0_max_Pa,sigma0_max_MPa,eta_c_V,eta_c_mV,dofs,"
+               "cg_iterations\n";
+        for (const auto &r : results)
+          csv << r.material << ',' << r.dim << ",\"" << r.defect << "\","
+              << csv_number(r.defect_size) << ','
+              << csv_number(r.defect_size * 1e6) << ',' << csv_number(r.Y)
+              << ',' << csv_number(r.Y_energy) << ','
+              << csv_number(r.fracture_toughness) << ','
+              << csv_number(r.sigma0_max) << ','
+              << csv_number(r.sigma0_max * 1e-6) << ',' << csv_number(r.eta_c)
+              << ',' << csv_number(r.eta_c * 1e3) << ',' << r.n_dofs << ','
+              << r.cg_iterations << '\n';
+      }
+      std::ostringstream fit_csv;
+      fit_csv << "# Power-law fits y = prefactor c^slope (c in m). The "
+                 "expected prefactor uses the mean computed Y.\n"
+              << "material,quantity,slope,prefactor,expected_prefactor,"
+                 "relative_difference,mean_Y\n";
+      pcout << "\nlog-log fits (expected slope -0.5):\n";
+      for (const auto &material : materials)
+      {
+        std::vector<double> c, sigma, eta;
+        double              mean_Y = 0;
+        for (const auto &r : results)
+          if (r.material == material.key)
+          {
+            c.push_back(r.defect_size);
+            sigma.push_back(r.sigma0_max);
+            eta.push_back(r.eta_c);
+            mean_Y += r.Y;
+          }
+        mean_Y /= c.size();
+        const double expected_sigma =
+          material.fracture_toughness / (mean_Y * std::sqrt(constants::pi));
+        const double expected_eta = parameters.lithium.molar_volume() *
+                                    expected_sigma / constants::faraday;
+        const auto fit_s = fit_power_law(c, sigma);
+        const auto fit_e = fit_power_law(c, eta);
+        for (int k = 0; k < 2; ++k)
+        {
+          const auto  &f   = k == 0 ? fit_s : fit_e;
+          const double ex  = k == 0 ? expected_sigma : expected_eta;
+          const char  *qty = k == 0 ? "sigma0_max_Pa" : "eta_c_V";
+          fit_csv << material.key << ',' << qty << ',' << csv_number(f.slope)
+                  << ',' << csv_number(f.prefactor) << ',' << csv_number(ex)
+                  << ',' << csv_number(f.prefactor / ex - 1) << ','
+                  << csv_number(mean_Y) << '\n';
+          JsonObject j;
+          j.add("material", material.key)
+            .add("quantity", qty)
+            .add("slope", f.slope)
+            .add("prefactor", f.prefactor)
+            .add("expected_prefactor", ex)
+            .add("mean_Y", mean_Y);
+          fits.push_back(j);
+          pcout << "  " << std::setw(22) << std::left << material.key
+                << std::setw(16) << qty << std::right << " slope " << std::fixed
+                << std::setprecision(4) << f.slope
+                << "  prefactor/expected - 1 = " << std::scientific
+                << std::setprecision(2) << f.prefactor / ex - 1
+                << std::defaultfloat << "\n";
+        }
+      }
+      if (root)
+        std::ofstream(dir + "/defect_size_fit.csv") << fit_csv.str();
+    }
+
+    if (root)
+    {
+      std::vector<JsonObject> cases;
+      for (const auto &r : results)
+        cases.push_back(r.to_json());
+      JsonObject geometry;
+      geometry.add("defect", parameters.geometry.defect)
+        .add("width_m", parameters.geometry.width)
+        .add("height_m", parameters.geometry.height)
+        .add("defect_size_m", parameters.geometry.defect_size)
+        .add("tip_refinement", parameters.geometry.tip_refinement)
+        .add("grading", parameters.geometry.grading);
+      JsonObject summary;
+      summary.add("program", "lipen")
+        .add("version", LIPEN_VERSION)
+        .add("build_type", LIPEN_BUILD_TYPE)
+        .add("status", "ok")
+        .add("mpi_ranks", int(Utilities::MPI::n_mpi_processes(comm)))
+        .add("dimension", int(parameters.dimension()))
+        .add("study", parameters.study.type)
+        .add("geometry", geometry)
+        .add("molar_volume_m3_per_mol", parameters.lithium.molar_volume())
+        .add("cases", cases)
+        .add("fits", fits)
+        .add("wall_time_s", wall.wall_time());
+      std::ofstream(dir + "/summary.json") << summary.str() << "\n";
+    }
+    pcout << "\nResults in " << std::filesystem::absolute(dir).string()
+          << ": summary.json, statistics.csv"
+          << (parameters.study.type == "defect size" ?
+                ", defect_size_study.csv, defect_size_fit.csv" :
+                "")
+          << (parameters.output.write_solution ?
+                ", solution.pvd (open in ParaView)" :
+                "")
+          << "\n";
+    return results;
+  }
+} // namespace lipen
