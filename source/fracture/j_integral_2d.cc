@@ -11,3 +11,8 @@ namespace lipen
                       const VirtualExtension<2> &,
                       double);
 } // namespace lipen
+
+#include <lipen/fracture/crack_metrics.templates.h>
+
+template lipen::CrackMetrics<2>
+lipen::compute_crack_metrics(const lipen::Elasticity<2> &);

@@ -11,3 +11,8 @@ namespace lipen
                       const VirtualExtension<3> &,
                       double);
 } // namespace lipen
+
+#include <lipen/fracture/crack_metrics.templates.h>
+
+template lipen::CrackMetrics<3>
+lipen::compute_crack_metrics(const lipen::Elasticity<3> &);

@@ -32,6 +32,8 @@ namespace lipen
       .add("Y_energy", Y_energy)
       .add("j_radii_over_c", j_radii)
       .add("K_I_by_radius_Pa_sqrt_m", K_by_radius)
+      .add("crack_volume", crack_volume)
+      .add("crack_opening_m", opening)
       .add("sigma0_max_Pa", sigma0_max)
       .add("eta_c_magnitude_V", eta_c)
       .add("dofs", n_dofs)

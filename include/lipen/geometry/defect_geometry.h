@@ -130,6 +130,18 @@ namespace lipen
       return 2.;
     }
 
+    /// Number of symmetry copies of the model that make the whole body
+    /// (2 half model, 4 quarter, 8 eighth).
+    double
+    model_copies() const
+    {
+      if (prm.defect == "edge slit")
+        return 2;
+      if (prm.defect == "penny")
+        return 8;
+      return 4;
+    }
+
     const CrackFront<dim> &
     front() const
     {

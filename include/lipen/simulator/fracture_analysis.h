@@ -30,7 +30,9 @@ namespace lipen
     double              Y_energy   = 0;
     std::vector<double> j_radii, K_by_radius;        ///< path independence
     std::vector<double> front_angles, K_along_front; ///< 3D
-    double              sigma0_max = 0; ///< K_Ic/(Y sqrt(pi c)) [Pa]
+    double              crack_volume = 0; ///< whole defect [m^3 (3D), m^2 (2D)]
+    double              opening      = 0; ///< full opening at mouth/centre [m]
+    double              sigma0_max   = 0; ///< K_Ic/(Y sqrt(pi c)) [Pa]
     double              eta_c   = 0; ///< Omega sigma0_max / F [V] (magnitude)
     unsigned long long  n_dofs  = 0;
     unsigned long long  n_cells = 0;

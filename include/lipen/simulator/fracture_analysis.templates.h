@@ -1,6 +1,7 @@
 #pragma once
 
 #include <lipen/base/constants.h>
+#include <lipen/fracture/crack_metrics.h>
 #include <lipen/fracture/j_integral.h>
 #include <lipen/simulator/fracture_analysis.h>
 
@@ -94,7 +95,10 @@ namespace lipen
         r.front_angles.push_back(q.segment_angle());
         r.K_along_front.push_back(K_of(domain_j_integral(elasticity, q)));
       }
-    r.time_j = timer.wall_time();
+    const auto metrics = compute_crack_metrics(elasticity);
+    r.crack_volume     = metrics.volume;
+    r.opening          = metrics.opening;
+    r.time_j           = timer.wall_time();
 
     if (writer != nullptr)
     {

@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Bad input never crashes, hangs or corrupts: every class of user error
+gives a one-line message on rank 0 naming the parameter, exit status 2, on 1
+and 2 ranks, and leaves an existing output directory untouched.
+Usage: bad_input.py LIPEN WORKDIR SOURCE_DIR
+"""
+import os
+import sys
+
+from lipen_test_util import Checker, run_lipen, set_args
+
+lipen, work = sys.argv[1], sys.argv[2]
+os.makedirs(work, exist_ok=True)
+chk = Checker()
+
+unknown_prm = os.path.join(work, "unknown_entry.prm")
+with open(unknown_prm, "w") as f:
+    f.write("subsection Geometry\n  set Defect depth = 1e-5\nend\n")
+bad_syntax_prm = os.path.join(work, "bad_syntax.prm")
+with open(bad_syntax_prm, "w") as f:
+    f.write("subsection Geometry\n  set Defect size 1e-5\nend\n")
+
+single = {"Study/Type": "single"}
+cases = [
+    ("unknown entry in file", [unknown_prm], "Defect depth"),
+    ("malformed line in file", [bad_syntax_prm], "bad_syntax.prm"),
+    ("missing parameter file", ["no_such_file.prm"], "no_such_file.prm"),
+    ("unknown --set entry", set_args({"Geometry/Defect depth": "1"}),
+     "Defect depth"),
+    ("unknown subsection", set_args({"Geometri/Defect size": "1"}),
+     "Geometri"),
+    ("c <= 0", set_args(dict(single, **{"Geometry/Defect size": "0"})),
+     "Geometry/Defect size"),
+    ("c >= H", set_args(dict(single, **{"Geometry/Defect size": "2e-3"})),
+     "Geometry/Defect size"),
+    ("nu >= 0.5", set_args(dict(single, **{"Material/Poisson's ratio":
+                                           "0.5"})), "Poisson's ratio"),
+    ("E < 0", set_args(dict(single, **{"Material/Young's modulus": "-1"})),
+     "Young's modulus"),
+    ("E not a number", set_args(dict(single, **{"Material/Young's modulus":
+                                                "abc"})), "Young's modulus"),
+    ("K_Ic = 0", set_args(dict(single, **{"Material/Fracture toughness":
+                                          "0"})), "Fracture toughness"),
+    ("kappa <= 0", set_args(dict(single, **{"Material/Ionic conductivity":
+                                            "-1"})), "Ionic conductivity"),
+    ("R_ct <= 0", set_args(dict(single, **{
+        "Material/Charge transfer resistance": "0"})),
+     "Charge transfer resistance"),
+    ("unknown preset", set_args({"Material/Electrolyte": "unobtainium"}),
+     "Electrolyte"),
+    ("unknown study material", set_args({"Study/Materials": "unobtainium"}),
+     "Study/Materials"),
+    ("custom material missing value", set_args(dict(single, **{
+        "Material/Electrolyte": "custom"})), "Material/"),
+    ("bad pressure profile", set_args(dict(single, **{
+        "Loads/Crack pressure profile": "1 +* xi"})),
+     "Crack pressure profile"),
+    ("nothing opens the crack", set_args(dict(single, **{
+        "Loads/Crack pressure": "0"})), "Crack pressure"),
+    ("3D defect size too large", set_args(dict(single, **{
+        "Geometry/Defect type": "penny", "Geometry/Defect size": "6e-4"})),
+     "Geometry/Defect size"),
+    ("unknown option", ["--frobnicate"], "--frobnicate"),
+    ("study sizes out of range", set_args({"Study/Defect sizes":
+                                           "1e-6, 5e-3"}),
+     "Geometry/Defect size"),
+]
+
+# An output directory from an earlier run must survive a failed run.
+out_dir = os.path.join(work, "existing-output")
+os.makedirs(out_dir, exist_ok=True)
+marker = os.path.join(out_dir, "summary.json")
+with open(marker, "w") as f:
+    f.write('{"earlier": "run"}\n')
+
+for ranks in [1, 2]:
+    for name, args, needle in cases:
+        status, out, err, _ = run_lipen(
+            lipen, ranks, args + ["--set", "Output/Directory=" + out_dir],
+            timeout=300)
+        text = out + err
+        lines = [l for l in err.splitlines() if l.startswith("lipen: error:")]
+        chk.check(status == 2, "%s (%d ranks): exit status %d == 2" %
+                  (name, ranks, status))
+        chk.check(len(lines) == 1 and needle in lines[0],
+                  "%s (%d ranks): one message naming '%s': %s" %
+                  (name, ranks, needle, lines[0] if lines else err.strip()))
+        chk.check("An error occurred in line" not in text and
+                  "Stacktrace" not in text,
+                  "%s (%d ranks): no assertion trace" % (name, ranks))
+with open(marker) as f:
+    chk.check(f.read() == '{"earlier": "run"}\n',
+              "earlier summary.json left intact by the failed runs")
+
+status, out, err, _ = run_lipen(lipen, 1, ["--print-parameters"])
+chk.check(status == 0 and "Defect size" in out and "[m]" in out and
+          "Fracture toughness" in out and "Pa m^0.5" in out,
+          "--print-parameters lists entries with units")
+status, out, err, _ = run_lipen(lipen, 1, ["--help"])
+chk.check(status == 0 and "--set" in out, "--help describes --set")
+chk.finish()

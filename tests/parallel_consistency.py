@@ -1,0 +1,47 @@
+#!/usr/bin/env python3
+"""Verification rung 7: 1, 2 and 3 MPI ranks give the same results to solver
+tolerance (relative 1e-6) for a 2D edge slit and a 3D penny crack.
+Usage: parallel_consistency.py LIPEN WORKDIR SOURCE_DIR
+"""
+import os
+import sys
+
+from lipen_test_util import Checker, run_lipen, set_args
+
+lipen, work = sys.argv[1], sys.argv[2]
+os.makedirs(work, exist_ok=True)
+chk = Checker()
+cases = {
+    "edge_slit_2d": ({"Study/Type": "single",
+                      "Geometry/Defect type": "edge slit",
+                      "Output/Write solution": "false"}, [1, 2, 3]),
+    "penny_3d": ({"Study/Type": "single", "Geometry/Defect type": "penny",
+                  "Geometry/Defect size": "1e-4",
+                  "Geometry/Tip refinement": 8,
+                  "Output/Write solution": "false"}, [1, 2]),
+}
+keys = ["K_I_Pa_sqrt_m", "K_I_energy_Pa_sqrt_m", "crack_volume",
+        "crack_opening_m"]
+for name, (entries, ranks) in cases.items():
+    results = {}
+    for n in ranks:
+        status, out, err, s = run_lipen(
+            lipen, n, set_args(entries), os.path.join(work, "%s_%d" % (name, n)))
+        chk.check(status == 0, "%s on %d rank(s) exits 0 %s" %
+                  (name, n, err.strip()))
+        if status != 0:
+            chk.finish()
+        results[n] = s["cases"][0]
+        lines = [l for l in out.splitlines() if l.startswith("lipen:")]
+        chk.check(len(lines) == 1,
+                  "%s on %d ranks: header printed once (rank 0 only)" %
+                  (name, n))
+    for n in ranks[1:]:
+        chk.check(results[n]["dofs"] == results[1]["dofs"],
+                  "%s: same DoFs on 1 and %d ranks" % (name, n))
+        for k in keys:
+            a, b = results[1][k], results[n][k]
+            d = abs(a / b - 1)
+            chk.check(d < 1e-6, "%s: %s on 1 vs %d ranks: %.10g vs %.10g "
+                      "(rel. diff %.1e)" % (name, k, n, a, b, d))
+chk.finish()
