@@ -4,11 +4,18 @@
 
 #include <deal.II/base/mpi.h>
 #include <deal.II/grid/grid_generator.h>
+#include <deal.II/grid/grid_in.h>
 #include <deal.II/grid/grid_tools.h>
 #include <deal.II/grid/manifold_lib.h>
 #include <deal.II/grid/tria.h>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
 
 namespace lipen
 {
@@ -22,9 +29,10 @@ namespace lipen
       "Defect type",
       "edge slit",
       Patterns::Selection(
-        "edge slit|centre slit|penny|semicircular surface flaw"),
-      "Defect model. 2D (plane strain): 'edge slit' (surface "
-      "defect at the Li electrode, half model), 'centre slit' "
+        "edge slit|blunt notch|centre slit|penny|semicircular surface flaw"),
+      "Defect model. 2D (plane strain): 'edge slit'  (surface "
+      "defect at the Li electrode, half model), 'blunt notch' (U-notch with "
+      "root radius 'Notch tip radius', half model, meshed with gmsh), 'centre slit' "
       "(embedded Griffith crack, quarter model). 3D: 'penny' "
       "(embedded penny crack, 1/8 model), 'semicircular "
       "surface flaw' (1/4 model). The dimension follows from "
@@ -71,6 +79,14 @@ namespace lipen
                       "(2D edge slit): 'roller' (u_y = 0) or 'free' (stack "
                       "pressure on both electrodes, one point pinned; e.g. "
                       "for a single-edge-notched tension plate).");
+    prm.declare_entry("Notch tip radius",
+                      "1e-6",
+                      Patterns::Double(0.),
+                      "Root radius rho of the blunt notch [m]; 0 < rho < c.");
+    prm.declare_entry("Mesh directory",
+                      LIPEN_MESH_DIR,
+                      Patterns::DirectoryName(),
+                      "Directory with the gmsh .geo sources (blunt notch).");
     prm.leave_subsection();
   }
 
@@ -87,6 +103,8 @@ namespace lipen
     face_refinement           = prm.get_double("Face refinement");
     grading                   = prm.get_double("Grading");
     counter_electrode_support = prm.get("Counter electrode support");
+    notch_radius              = prm.get_double("Notch tip radius");
+    mesh_directory            = prm.get("Mesh directory");
     prm.leave_subsection();
   }
 
@@ -103,7 +121,16 @@ namespace lipen
     require(three_d == (dim == 3),
             "Geometry/Defect type",
             "'" + defect + "' is a " + (three_d ? "3D" : "2D") + " model");
-    if (defect == "edge slit")
+    if (defect == "blunt notch")
+    {
+      require(notch_radius > 0 && notch_radius < defect_size,
+              "Geometry/Notch tip radius",
+              "must satisfy 0 < rho < c (Defect size)");
+      require(notch_radius < 0.25 * width,
+              "Geometry/Notch tip radius",
+              "must be below Width/4");
+    }
+    if (surface_defect_2d())
       require(defect_size < height,
               "Geometry/Defect size",
               "the edge slit must be shallower than the slab: choose "
@@ -228,6 +255,63 @@ namespace lipen
       }
       GridGenerator::merge_triangulations(parts, tria, 1e-9 * c);
     }
+    /// Mesh the blunt notch with gmsh on rank 0 (in units of c, which
+    /// keeps gmsh's tolerances meaningful for sub-micron notches), send the
+    /// mesh to all ranks, scale to metres, mark the root arc as curved.
+    void
+    read_notch_mesh(Triangulation<2>         &tria,
+                    const GeometryParameters &prm,
+                    const double              h_root,
+                    MPI_Comm                  comm)
+    {
+      const double      c   = prm.defect_size;
+      const std::string geo = prm.mesh_directory + "/blunt_notch_2d.geo";
+      std::string       msh, error;
+      if (Utilities::MPI::this_mpi_process(comm) == 0)
+      {
+        const auto tmp = std::filesystem::temp_directory_path() /
+                         ("lipen-notch-" + std::to_string(::getpid()));
+        const std::string  file = tmp.string() + ".msh";
+        const std::string  log  = tmp.string() + ".log";
+        std::ostringstream cmd;
+        cmd << std::setprecision(17) << "gmsh -2 -format msh22 -setnumber W2 "
+            << 0.5 * prm.width / c << " -setnumber H " << prm.height / c
+            << " -setnumber c 1 -setnumber rho " << prm.notch_radius / c
+            << " -setnumber h_root " << h_root / c << " '" << geo << "' -o '"
+            << file << "' > '" << log << "' 2>&1";
+        if (!std::filesystem::is_regular_file(geo))
+          error = "mesh source " + geo + " not found";
+        else if (std::system(cmd.str().c_str()) != 0 ||
+                 !std::filesystem::is_regular_file(file))
+          error = "gmsh failed (is the Debian package gmsh installed?); "
+                  "its log is " +
+                  log;
+        else
+        {
+          std::ifstream     in(file);
+          std::stringstream buffer;
+          buffer << in.rdbuf();
+          msh = buffer.str();
+          std::filesystem::remove(file);
+          std::filesystem::remove(log);
+        }
+      }
+      error = Utilities::MPI::broadcast(comm, error, 0);
+      require(error.empty(), "Geometry/Mesh directory", error);
+      msh = Utilities::MPI::broadcast(comm, msh, 0);
+      GridIn<2> grid_in;
+      grid_in.attach_triangulation(tria);
+      std::istringstream in(msh);
+      grid_in.read_msh(in);
+      GridTools::scale(c, tria);
+      Point<2> centre(0, prm.height - c + prm.notch_radius);
+      for (auto &cell : tria.active_cell_iterators())
+        for (const unsigned int f : cell->face_indices())
+          if (cell->face(f)->at_boundary() && cell->face(f)->center()[0] > 0 &&
+              cell->face(f)->center().distance(centre) <
+                prm.notch_radius * (1. + 1e-6))
+            cell->face(f)->set_manifold_id(notch_root_manifold);
+    }
   } // namespace
 
   template <int dim>
@@ -238,7 +322,7 @@ namespace lipen
     const double c     = prm.defect_size;
     crack_front.defect = prm.defect;
     crack_front.radius = c;
-    if (prm.defect == "edge slit")
+    if (prm.surface_defect_2d())
     {
       crack_front.tip[1]                           = prm.height - c;
       crack_front.direction[1]                     = -1;
@@ -275,7 +359,7 @@ namespace lipen
   unsigned int
   DefectGeometry<dim>::crack_plane_normal() const
   {
-    if (prm.defect == "edge slit")
+    if (prm.surface_defect_2d())
       return 0;
     if (prm.defect == "centre slit")
       return 1;
@@ -284,8 +368,14 @@ namespace lipen
 
   template <>
   void
-  DefectGeometry<2>::create_coarse_mesh(Triangulation<2> &tria) const
+  DefectGeometry<2>::create_coarse_mesh(Triangulation<2> &tria,
+                                        MPI_Comm          comm) const
   {
+    if (prm.defect == "blunt notch")
+    {
+      read_notch_mesh(tria, prm, tip_cell_size(), comm);
+      return;
+    }
     const double c  = prm.defect_size;
     const double W  = 0.5 * prm.width;
     const double H  = prm.defect == "edge slit" ? prm.height : 0.5 * prm.height;
@@ -310,7 +400,7 @@ namespace lipen
 
   template <>
   void
-  DefectGeometry<3>::create_coarse_mesh(Triangulation<3> &tria) const
+  DefectGeometry<3>::create_coarse_mesh(Triangulation<3> &tria, MPI_Comm) const
   {
     const double     c = prm.defect_size;
     const double     R = prm.height;
@@ -343,14 +433,20 @@ namespace lipen
   {
     {
       Triangulation<dim> coarse;
-      create_coarse_mesh(coarse);
+      create_coarse_mesh(coarse, tria.get_communicator());
       tria.copy_triangulation(coarse);
     }
     if (dim == 3)
       tria.set_manifold(0, CylindricalManifold<dim>(dim - 1));
+    if (prm.defect == "blunt notch")
+    {
+      Point<dim> centre = crack_front.tip;
+      centre[1] += prm.notch_radius;
+      tria.set_manifold(notch_root_manifold, SphericalManifold<dim>(centre));
+    }
 
     const double c      = prm.defect_size;
-    const double h_tip  = c / prm.tip_refinement;
+    const double h_tip  = tip_cell_size();
     const double h_face = c / prm.face_refinement;
     for (unsigned int iteration = 0; iteration < 80; ++iteration)
     {
@@ -410,7 +506,25 @@ namespace lipen
           const auto         p    = face->center();
           const double       tol  = 1e-6 * cell->minimum_vertex_distance();
           types::boundary_id id   = boundary_ids::free_surface;
-          if (prm.defect == "edge slit")
+          if (prm.defect == "blunt notch")
+          {
+            const double W = 0.5 * prm.width, H = prm.height,
+                         rho  = prm.notch_radius;
+            Point<dim> centre = crack_front.tip;
+            centre[1] += rho;
+            if (std::abs(p[0]) < tol)
+              id = boundary_ids::crack_plane_symmetry;
+            else if (std::abs(p[1] - H) < tol)
+              id = boundary_ids::li_electrode;
+            else if (std::abs(p[1]) < tol)
+              id = boundary_ids::counter_electrode;
+            else if (std::abs(p[0] - W) < tol)
+              id = boundary_ids::far_field;
+            else if ((std::abs(p[0] - rho) < tol && p[1] > centre[1]) ||
+                     p.distance(centre) < rho * (1. + 1e-6))
+              id = boundary_ids::crack_face;
+          }
+          else if (prm.defect == "edge slit")
           {
             const double W = 0.5 * prm.width, H = prm.height;
             if (std::abs(p[0]) < tol)

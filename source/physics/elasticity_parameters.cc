@@ -1,7 +1,11 @@
 #include <lipen/base/exceptions.h>
 #include <lipen/physics/elasticity.h>
 
+#include <deal.II/base/function_parser.h>
+
 #include <cmath>
+#include <iostream>
+#include <sstream>
 
 namespace lipen
 {
@@ -46,6 +50,28 @@ namespace lipen
     stack_pressure   = prm.get_double("Stack pressure");
     far_field_stress = prm.get_double("Far-field stress");
     prm.leave_subsection();
+    // muparser reports syntax errors only on first evaluation, and prints
+    // them itself; try it here so the error names the entry.
+    bool               parsed = true;
+    std::ostringstream muparser_chatter;
+    auto *const        cerr_buffer = std::cerr.rdbuf(muparser_chatter.rdbuf());
+    auto *const        cout_buffer = std::cout.rdbuf(muparser_chatter.rdbuf());
+    try
+    {
+      FunctionParser<1> f(1);
+      f.initialize("xi", pressure_profile, {});
+      parsed = std::isfinite(f.value(Point<1>(0.5)));
+    }
+    catch (...)
+    {
+      parsed = false;
+    }
+    std::cerr.rdbuf(cerr_buffer);
+    std::cout.rdbuf(cout_buffer);
+    require(parsed,
+            "Loads/Crack pressure profile",
+            "cannot evaluate '" + pressure_profile +
+              "' as a function of xi (0 at the front, 1 at the mouth)");
     require(std::isfinite(crack_pressure) && std::isfinite(stack_pressure) &&
               std::isfinite(far_field_stress),
             "Loads",

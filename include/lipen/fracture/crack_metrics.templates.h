@@ -27,7 +27,7 @@ namespace lipen
 
     // the point of the defect face farthest from the front
     Point<dim> far;
-    if (geometry.parameters().defect == "edge slit")
+    if (geometry.parameters().surface_defect_2d())
       far[1] = geometry.parameters().height;
 
     double volume = 0, opening = 0, found = 0;

@@ -61,14 +61,21 @@ namespace lipen
   };
 
   /**
-   * Domain (equivalent-area) J-integral with the crack-face pressure term,
-   * valid for any virtual extension field q (Shih, Moran and Nakamura 1986):
+   * Domain (equivalent-area) J-integral for any virtual extension field q,
+   * written as the shape derivative of the potential energy with the Li
+   * pressure following the defect faces (Shih, Moran and Nakamura 1986 for
+   * the domain part):
    *
    *   I = int_A (sigma_ij du_i/dx_k - W delta_kj) dq_k/dx_j dA
-   *       + int_{crack faces} p m_i (du_i/dx_k) q_k ds,
+   *       - int_{defect faces} [ p (div q (u.m) - m.(grad q) u)
+   *                              + (grad p . q)(u.m) ] ds,
    *
-   * m the outward normal of the body. The crack plane is a symmetry plane of
-   * the model, so J = 2 I / front_integral(q).
+   * m the outward normal of the body. For a slit (q tangent to the faces)
+   * integrating by parts along the faces gives the textbook term
+   * + int p m.(grad u) q ds; the form above also holds where q.m != 0, as
+   * on the root of a blunt notch, and needs no displacement gradients on
+   * the faces. The crack plane is a symmetry plane of the model, so
+   * J = 2 I / front_integral(q).
    */
   template <int dim>
   double

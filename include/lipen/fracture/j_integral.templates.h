@@ -135,12 +135,12 @@ namespace lipen
     FEFaceValues<dim>                fe_face_values(elasticity.get_mapping(),
                                      fe,
                                      face_quadrature,
-                                     update_gradients | update_normal_vectors |
+                                     update_values | update_normal_vectors |
                                        update_quadrature_points |
                                        update_JxW_values);
     const FEValuesExtractors::Vector displacement(0);
     std::vector<Tensor<2, dim>>      grads(quadrature.size());
-    std::vector<Tensor<2, dim>>      face_grads(face_quadrature.size());
+    std::vector<Tensor<1, dim>>      face_u(face_quadrature.size());
     const auto                      &front = elasticity.get_geometry().front();
     double                           local = 0;
     for (const auto &cell : dof_handler.active_cell_iterators())
@@ -169,15 +169,24 @@ namespace lipen
           {
             fe_face_values.reinit(cell, f);
             fe_face_values[displacement]
-              .get_function_gradients(elasticity.get_solution(), face_grads);
+              .get_function_values(elasticity.get_solution(), face_u);
             for (unsigned int k = 0; k < face_quadrature.size(); ++k)
             {
               const auto     x = fe_face_values.quadrature_point(k);
+              const auto     m = fe_face_values.normal_vector(k);
               Tensor<1, dim> q;
               Tensor<2, dim> dq;
               q_field.evaluate(x, q, dq);
-              local += elasticity.crack_pressure(x) *
-                       (fe_face_values.normal_vector(k) * (face_grads[k] * q)) *
+              if (q.norm() == 0)
+                continue;
+              // p at fixed points in space: its change along q
+              const double h  = 1e-6 * q_field.outer_radius() / q.norm();
+              const double dp = (elasticity.crack_pressure(x + h * q) -
+                                 elasticity.crack_pressure(x - h * q)) /
+                                (2. * h);
+              const double p  = elasticity.crack_pressure(x);
+              const double um = face_u[k] * m;
+              local -= (p * (trace(dq) * um - m * (dq * face_u[k])) + dp * um) *
                        fe_face_values.JxW(k);
             }
           }

@@ -31,4 +31,7 @@ namespace lipen
     constexpr dealii::types::boundary_id far_field            = 6;
     constexpr dealii::types::boundary_id free_surface         = 7;
   } // namespace boundary_ids
+
+  /// Manifold id of the curved root of a blunt notch (a circle).
+  constexpr dealii::types::manifold_id notch_root_manifold = 1;
 } // namespace lipen

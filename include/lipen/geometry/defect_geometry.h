@@ -19,6 +19,9 @@ namespace lipen
    *  - `edge slit`: slab x in [0, W/2], y in [0, H]; the Li electrode is the
    *    top face y = H; the defect is a slit of depth c on the plane x = 0,
    *    tip at (0, H - c), growing in -y.
+   *  - `blunt notch`: as the edge slit, but a U-notch of depth c whose
+   *    root is a half circle of radius rho (meshed by gmsh from
+   *    meshes/blunt_notch_2d.geo, then refined towards the root).
    *  - `centre slit`: embedded Griffith crack of half-length a = c on y = 0,
    *    quarter model [0, W/2] x [0, H/2], tip at (c, 0) growing in +x.
    * 3D, crack plane z = 0, front a circle of radius c about the origin:
@@ -45,6 +48,15 @@ namespace lipen
     double       face_refinement           = 8;   ///< N_face = c/h_face
     double       grading                   = 0.5; ///< g
     std::string  counter_electrode_support = "roller";
+    double       notch_radius              = 1e-6; ///< rho [m]
+    std::string  mesh_directory;
+
+    /// Surface defect at the Li electrode in 2D (edge slit, blunt notch).
+    bool
+    surface_defect_2d() const
+    {
+      return defect == "edge slit" || defect == "blunt notch";
+    }
 
     static void
     declare_parameters(dealii::ParameterHandler &prm);
@@ -135,7 +147,7 @@ namespace lipen
     double
     model_copies() const
     {
-      if (prm.defect == "edge slit")
+      if (prm.surface_defect_2d())
         return 2;
       if (prm.defect == "penny")
         return 8;
@@ -154,16 +166,20 @@ namespace lipen
       return prm;
     }
 
-    /// Smallest cell size requested at the tip.
+    /// Smallest cell size requested at the tip (or notch root).
     double
     tip_cell_size() const
     {
-      return prm.defect_size / prm.tip_refinement;
+      // at a notch root the root radius sets the scale: h = min(c, 8 rho)/N
+      const double scale = prm.defect == "blunt notch" ?
+                             std::min(prm.defect_size, 8. * prm.notch_radius) :
+                             prm.defect_size;
+      return scale / prm.tip_refinement;
     }
 
   private:
     void
-    create_coarse_mesh(dealii::Triangulation<dim> &tria) const;
+    create_coarse_mesh(dealii::Triangulation<dim> &tria, MPI_Comm comm) const;
 
     GeometryParameters                                       prm;
     CrackFront<dim>                                          crack_front;
