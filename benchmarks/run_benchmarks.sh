@@ -15,8 +15,8 @@
 #   --wait-idle S      before each run wait up to S seconds for the machine to be
 #                      idle (other processes < 0.15 cores); default 60, 0 = off
 #   --no-snapshot      run the executable in place instead of a private copy
-#   --no-retry         do not repeat a run during which other processes used
-#                      > 0.3 cores (default: repeat once, keep the faster one)
+#   --retries N        repeat a run during which other processes used > 0.3
+#                      cores up to N times, keep the fastest (default 1; 0 = off)
 #   -h, --help
 #
 # Output: DIR/<timestamp>/{results.csv,results.md,runs/...} and copies of the
@@ -55,7 +55,7 @@ while (($#)); do
     --lipen) LIPEN="${2:?}"; shift ;;
     --wait-idle) WAIT_IDLE="${2:?}"; shift ;;
     --no-snapshot) SNAPSHOT=0 ;;
-    --no-retry) RETRY_NOISY=0 ;;
+    --retries) RETRY_NOISY="${2:?}"; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1' (try --help)" ;;
   esac
@@ -63,6 +63,7 @@ while (($#)); do
 done
 [[ "${REPEAT}" =~ ^[1-9][0-9]*$ ]] || die "--repeat needs a positive integer"
 [[ "${WAIT_IDLE}" =~ ^[0-9]+$ ]] || die "--wait-idle needs a number of seconds"
+[[ "${RETRY_NOISY}" =~ ^[0-9]+$ ]] || die "--retries needs a non-negative integer"
 
 # A python3 with the standard library is enough for report.py.
 PYTHON="${PYTHON:-}"
@@ -230,10 +231,11 @@ for entry in "${CASES[@]}"; do
     for rep in $(seq 1 "${REPEAT}"); do
       run_case "${name}" "${np}" "${rep}" "${sets[@]}"
       # one more attempt if other processes disturbed the run
-      if ((RETRY_NOISY)) && awk -v l="${LAST_BG:-0}" 'BEGIN{exit !(l > 0.3)}'; then
+      for retry in $(seq 1 "${RETRY_NOISY}"); do
+        awk -v l="${LAST_BG:-0}" 'BEGIN{exit !(l > 0.3)}' || break
         note "  other processes used ${LAST_BG} cores during that run: repeating it"
-        run_case "${name}" "${np}" "${rep}b" "${sets[@]}"
-      fi
+        run_case "${name}" "${np}" "${rep}-retry${retry}" "${sets[@]}"
+      done
     done
   done
 done

@@ -158,7 +158,7 @@ def main():
         ax.set_ylabel(ylabel)
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize="small")
-    axes[0].set_title("critical stack pressure vs defect size")
+    axes[0].set_title("crack-extension stress vs defect size")
     axes[1].set_title("critical overpotential vs defect size")
     fig.tight_layout()
     try:

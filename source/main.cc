@@ -17,7 +17,7 @@ namespace
 {
   const char *usage_text =
     "Usage: lipen [FILE.prm] [--set 'Subsection/Entry=value']...\n"
-    "             [--print-parameters] [--help]\n"
+    "             [--print-parameters] [--dry-run] [--help]\n"
     "\n"
     "lipen computes the stress intensity of Li-pressurised defects in solid\n"
     "electrolytes and the critical crack-extension stress and plating\n"
@@ -31,6 +31,8 @@ namespace
     "                      after FILE.prm\n"
     "  --print-parameters  print every entry with its value, unit, pattern\n"
     "                      and help text, then exit\n"
+    "  --dry-run           read and check all parameters, then exit\n"
+    "  --dry-run           read and check all parameters, then exit\n"
     "  --help              this text\n"
     "\n"
     "Run in parallel with: mpirun -np N lipen FILE.prm\n"
@@ -118,6 +120,7 @@ main(int argc, char **argv)
     std::string              file;
     std::vector<std::string> sets;
     bool                     print_parameters = false;
+    bool                     dry_run          = false;
     for (int i = 1; i < argc; ++i)
     {
       const std::string arg = argv[i];
@@ -128,6 +131,8 @@ main(int argc, char **argv)
       }
       else if (arg == "--print-parameters")
         print_parameters = true;
+      else if (arg == "--dry-run")
+        dry_run = true;
       else if (arg == "--set")
       {
         if (i + 1 >= argc)
@@ -184,6 +189,13 @@ main(int argc, char **argv)
 
     lipen::RunParameters parameters;
     parameters.parse_parameters(prm);
+    if (dry_run)
+    {
+      pcout << "lipen: parameters are valid ("
+            << (file.empty() ? std::string("built-in defaults") : file) << ")"
+            << std::endl;
+      return 0;
+    }
     lipen::run_study(parameters, comm, pcout);
   }
   catch (const lipen::InputError &e)

@@ -98,4 +98,15 @@ chk.check(status == 0 and "Defect size" in out and "[m]" in out and
           "--print-parameters lists entries with units")
 status, out, err, _ = run_lipen(lipen, 1, ["--help"])
 chk.check(status == 0 and "--set" in out, "--help describes --set")
+
+# Every shipped parameter file is valid.
+source = sys.argv[3]
+pdir = os.path.join(source, "parameter_files")
+for name in sorted(os.listdir(pdir)):
+    if name.endswith(".prm"):
+        status, out, err, _ = run_lipen(
+            lipen, 1, [os.path.join(pdir, name), "--dry-run"])
+        chk.check(status == 0 and "parameters are valid" in out,
+                  "parameter_files/%s passes --dry-run %s" % (name,
+                                                              err.strip()))
 chk.finish()

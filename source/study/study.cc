@@ -182,54 +182,68 @@ namespace lipen
       }
       std::ostringstream fit_csv;
       fit_csv << "# Power-law fits y = prefactor c^slope (c in m). The "
-                 "expected prefactor uses the mean computed Y.\n"
-              << "material,quantity,slope,prefactor,expected_prefactor,"
-                 "relative_difference,mean_Y\n";
-      pcout << "\nlog-log fits (expected slope -0.5):\n";
+                 "expected prefactor is K_Ic/(Y sqrt(pi)) (times Omega/F for "
+                 "eta) with the mean computed Y of the range; slopes differ "
+                 "from -0.5 where Y varies (finite slab).\n"
+              << "material,quantity,range,points,slope,prefactor,"
+                 "expected_prefactor,relative_difference,mean_Y\n";
+      pcout << "\nlog-log fits (half-space law: slope -0.5):\n";
+      // Fits over all sizes, and over the small defects (c/H <= 0.02) for
+      // which a finite slab behaves as the half-space of model.md section 7.
+      const double small_limit = 0.02 * parameters.geometry.height;
       for (const auto &material : materials)
-      {
-        std::vector<double> c, sigma, eta;
-        double              mean_Y = 0;
-        for (const auto &r : results)
-          if (r.material == material.key)
-          {
-            c.push_back(r.defect_size);
-            sigma.push_back(r.sigma0_max);
-            eta.push_back(r.eta_c);
-            mean_Y += r.Y;
-          }
-        mean_Y /= c.size();
-        const double expected_sigma =
-          material.fracture_toughness / (mean_Y * std::sqrt(constants::pi));
-        const double expected_eta = parameters.lithium.molar_volume() *
-                                    expected_sigma / constants::faraday;
-        const auto fit_s = fit_power_law(c, sigma);
-        const auto fit_e = fit_power_law(c, eta);
-        for (int k = 0; k < 2; ++k)
+        for (const bool small_only : {false, true})
         {
-          const auto  &f   = k == 0 ? fit_s : fit_e;
-          const double ex  = k == 0 ? expected_sigma : expected_eta;
-          const char  *qty = k == 0 ? "sigma0_max_Pa" : "eta_c_V";
-          fit_csv << material.key << ',' << qty << ',' << csv_number(f.slope)
-                  << ',' << csv_number(f.prefactor) << ',' << csv_number(ex)
-                  << ',' << csv_number(f.prefactor / ex - 1) << ','
-                  << csv_number(mean_Y) << '\n';
-          JsonObject j;
-          j.add("material", material.key)
-            .add("quantity", qty)
-            .add("slope", f.slope)
-            .add("prefactor", f.prefactor)
-            .add("expected_prefactor", ex)
-            .add("mean_Y", mean_Y);
-          fits.push_back(j);
-          pcout << "  " << std::setw(22) << std::left << material.key
-                << std::setw(16) << qty << std::right << " slope " << std::fixed
-                << std::setprecision(4) << f.slope
-                << "  prefactor/expected - 1 = " << std::scientific
-                << std::setprecision(2) << f.prefactor / ex - 1
-                << std::defaultfloat << "\n";
+          std::vector<double> c, sigma, eta;
+          double              mean_Y = 0;
+          for (const auto &r : results)
+            if (r.material == material.key &&
+                (!small_only || r.defect_size <= small_limit))
+            {
+              c.push_back(r.defect_size);
+              sigma.push_back(r.sigma0_max);
+              eta.push_back(r.eta_c);
+              mean_Y += r.Y;
+            }
+          if (c.size() < 2 || (small_only && c.size() == sizes.size()))
+            continue;
+          mean_Y /= c.size();
+          const char  *range = small_only ? "c/H<=0.02" : "all";
+          const double expected_sigma =
+            material.fracture_toughness / (mean_Y * std::sqrt(constants::pi));
+          const double expected_eta = parameters.lithium.molar_volume() *
+                                      expected_sigma / constants::faraday;
+          const auto fit_s = fit_power_law(c, sigma);
+          const auto fit_e = fit_power_law(c, eta);
+          for (int k = 0; k < 2; ++k)
+          {
+            const auto  &f   = k == 0 ? fit_s : fit_e;
+            const double ex  = k == 0 ? expected_sigma : expected_eta;
+            const char  *qty = k == 0 ? "sigma0_max_Pa" : "eta_c_V";
+            fit_csv << material.key << ',' << qty << ',' << range << ','
+                    << c.size() << ',' << csv_number(f.slope) << ','
+                    << csv_number(f.prefactor) << ',' << csv_number(ex) << ','
+                    << csv_number(f.prefactor / ex - 1) << ','
+                    << csv_number(mean_Y) << '\n';
+            JsonObject j;
+            j.add("material", material.key)
+              .add("quantity", qty)
+              .add("range", range)
+              .add("points", int(c.size()))
+              .add("slope", f.slope)
+              .add("prefactor", f.prefactor)
+              .add("expected_prefactor", ex)
+              .add("mean_Y", mean_Y);
+            fits.push_back(j);
+            pcout << "  " << std::setw(22) << std::left << material.key
+                  << std::setw(15) << qty << std::setw(11) << range
+                  << std::right << " slope " << std::fixed
+                  << std::setprecision(4) << f.slope
+                  << "   prefactor/(K_Ic/(Y sqrt(pi))) - 1 = "
+                  << std::scientific << std::setprecision(2)
+                  << f.prefactor / ex - 1 << std::defaultfloat << "\n";
+          }
         }
-      }
       if (root)
         std::ofstream(dir + "/defect_size_fit.csv") << fit_csv.str();
     }
