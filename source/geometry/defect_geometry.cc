@@ -79,6 +79,12 @@ namespace lipen
                       "(2D edge slit): 'roller' (u_y = 0) or 'free' (stack "
                       "pressure on both electrodes, one point pinned; e.g. "
                       "for a single-edge-notched tension plate).");
+    prm.declare_entry("Depth",
+                      "1e-3",
+                      Patterns::Double(0.),
+                      "3D: slab depth D [m], the third dimension (the "
+                      "surface flaw model spans D/2 along the electrode, the "
+                      "penny model D/2).");
     prm.declare_entry("Notch tip radius",
                       "1e-6",
                       Patterns::Double(0.),
@@ -104,6 +110,7 @@ namespace lipen
     grading                   = prm.get_double("Grading");
     counter_electrode_support = prm.get("Counter electrode support");
     notch_radius              = prm.get_double("Notch tip radius");
+    depth                     = prm.get_double("Depth");
     mesh_directory            = prm.get("Mesh directory");
     prm.leave_subsection();
   }
@@ -141,9 +148,18 @@ namespace lipen
               "the centre slit half-length must be below Width/2 and "
               "Height/2");
     else
-      require(defect_size < 0.5 * height && defect_size < 0.5 * width,
+    {
+      const bool   penny = (defect == "penny");
+      const double X     = penny ? 0.5 * width : 0.5 * depth;
+      const double Y     = penny ? 0.5 * depth : height;
+      const double L     = penny ? 0.5 * height : 0.5 * width;
+      require(defect_size < 0.45 * std::min(X, Y) && defect_size < 0.5 * L,
               "Geometry/Defect size",
-              "the 3D flaw radius must be below Height/2 and Width/2");
+              std::string("the 3D flaw radius must be below ") +
+                (penny ? "min(W, D)/4.4 and H/4" : "min(D/2, H)/2.2 and W/4") +
+                " so that the mesh rings around the flaw fit in the slab; "
+                "reduce c or enlarge Width/Depth/Height");
+    }
     require(tip_refinement >= 2,
             "Geometry/Tip refinement",
             "must be at least 2 cells per defect size");
@@ -232,29 +248,72 @@ namespace lipen
     void
     quarter_disc_with_shells(Triangulation<2> &tria,
                              const double      c,
-                             const double      R)
+                             const double      X,
+                             const double      Y)
     {
+      // quarter disc of radius c, quarter annuli doubling in radius up to
+      // R_s = S/2, a two-cell ring from the circle R_s to the square
+      // [0, S]^2, and rectangular pads out to [0, X] x [0, Y].
+      const double     S  = std::min(X, Y);
+      const double     Rs = 0.5 * S;
       Triangulation<2> ball;
       GridGenerator::quarter_hyper_ball(ball, Point<2>(), c);
       std::vector<const Triangulation<2> *>          parts{&ball};
-      std::vector<std::unique_ptr<Triangulation<2>>> shells;
+      std::vector<std::unique_ptr<Triangulation<2>>> pieces;
       double                                         r = c;
-      while (r < R * (1. - 1e-12))
+      while (r < Rs * (1. - 1e-12))
       {
-        double r_next = std::min(2. * r, R);
-        if (R - r_next < 0.5 * r_next)
-          r_next = R;
-        shells.emplace_back(std::make_unique<Triangulation<2>>());
-        GridGenerator::quarter_hyper_shell(*shells.back(),
+        double r_next = std::min(2. * r, Rs);
+        if (Rs - r_next < 0.5 * r_next)
+          r_next = Rs;
+        pieces.emplace_back(std::make_unique<Triangulation<2>>());
+        GridGenerator::quarter_hyper_shell(*pieces.back(),
                                            Point<2>(),
                                            r,
                                            r_next,
                                            2);
-        parts.push_back(shells.back().get());
+        parts.push_back(pieces.back().get());
         r = r_next;
       }
+      {
+        const double             d = Rs / std::sqrt(2.);
+        std::vector<Point<2>>    v{Point<2>(Rs, 0),
+                                Point<2>(S, 0),
+                                Point<2>(d, d),
+                                Point<2>(S, S),
+                                Point<2>(0, Rs),
+                                Point<2>(0, S)};
+        std::vector<CellData<2>> cells(2);
+        cells[0].vertices = {0, 1, 2, 3};
+        cells[1].vertices = {2, 3, 4, 5};
+        pieces.emplace_back(std::make_unique<Triangulation<2>>());
+        pieces.back()->create_triangulation(v, cells, SubCellData());
+        parts.push_back(pieces.back().get());
+      }
+      const auto pad = [&](const Point<2> &a, const Point<2> &b)
+      {
+        const unsigned int nx =
+          std::max(1u,
+                   static_cast<unsigned int>(std::round((b[0] - a[0]) / S)));
+        const unsigned int ny =
+          std::max(1u,
+                   static_cast<unsigned int>(std::round((b[1] - a[1]) / S)));
+        pieces.emplace_back(std::make_unique<Triangulation<2>>());
+        GridGenerator::subdivided_hyper_rectangle(*pieces.back(),
+                                                  {nx, ny},
+                                                  a,
+                                                  b);
+        parts.push_back(pieces.back().get());
+      };
+      if (X > S * (1. + 1e-12))
+        pad(Point<2>(S, 0), Point<2>(X, S));
+      if (Y > S * (1. + 1e-12))
+        pad(Point<2>(0, S), Point<2>(S, Y));
+      if (X > S * (1. + 1e-12) && Y > S * (1. + 1e-12))
+        pad(Point<2>(S, S), Point<2>(X, Y));
       GridGenerator::merge_triangulations(parts, tria, 1e-9 * c);
     }
+
     /// Mesh the blunt notch with gmsh on rank 0 (in units of c, which
     /// keeps gmsh's tolerances meaningful for sub-micron notches), send the
     /// mesh to all ranks, scale to metres, mark the root arc as curved.
@@ -345,12 +404,13 @@ namespace lipen
       symmetry[boundary_ids::symmetry_2]           = 0;
       if (prm.defect == "penny")
         symmetry[boundary_ids::symmetry_3] = 1;
+      else if (prm.counter_electrode_support == "roller")
+        symmetry[boundary_ids::counter_electrode] = 1;
       else
       {
-        Point<dim> far;
-        far[1]       = prm.height;
-        far[dim - 1] = 0.5 * prm.width;
-        pins.emplace_back(far, 1);
+        Point<dim> corner;
+        corner[1] = prm.height;
+        pins.emplace_back(corner, 1);
       }
     }
   }
@@ -403,10 +463,11 @@ namespace lipen
   DefectGeometry<3>::create_coarse_mesh(Triangulation<3> &tria, MPI_Comm) const
   {
     const double     c = prm.defect_size;
-    const double     R = prm.height;
-    const double     L = 0.5 * prm.width;
+    const double     X = in_plane_extent(0);
+    const double     Y = in_plane_extent(1);
+    const double     L = normal_extent();
     Triangulation<2> base;
-    quarter_disc_with_shells(base, c, R);
+    quarter_disc_with_shells(base, c, X, Y);
     std::vector<double> z{0., 0.5 * c};
     while (z.back() < L * (1. - 1e-12))
     {
@@ -416,14 +477,51 @@ namespace lipen
       z.push_back(next);
     }
     GridGenerator::extrude_triangulation(base, z, tria);
-    // Manifolds: cylinders about the z axis outside the core, flat core
-    // cells whose faces on the front cylinder rho = c are curved.
+    // Manifolds: cylinders about the z axis in the core and shells (rho <
+    // S/2), transfinite interpolation in the ring to the square, flat core
+    // and pads; faces on rho = c and rho = S/2 are cylindrical.
+    const double Rs = 0.5 * std::min(X, Y);
     for (auto &cell : tria.active_cell_iterators())
     {
       const Point<3> center = cell->center();
-      if (std::hypot(center[0], center[1]) > c)
+      const double   rho    = std::hypot(center[0], center[1]);
+      if (rho > c && rho < Rs)
         cell->set_all_manifold_ids(0);
     }
+    for (auto &cell : tria.active_cell_iterators())
+    {
+      const Point<3> center = cell->center();
+      const double   rho    = std::hypot(center[0], center[1]);
+      if (rho > Rs && std::max(center[0], center[1]) < 2. * Rs)
+      {
+        cell->set_manifold_id(ring_manifold);
+        for (const unsigned int f : cell->face_indices())
+        {
+          const auto fc = cell->face(f)->center();
+          if (std::abs(std::hypot(fc[0], fc[1]) - Rs) > 1e-3 * Rs)
+            continue;
+          cell->face(f)->set_all_manifold_ids(0);
+        }
+      }
+    }
+  }
+
+  template <int dim>
+  double
+  DefectGeometry<dim>::in_plane_extent(const unsigned int direction) const
+  {
+    // flaw: x along the electrode surface (D/2), y through the thickness
+    // (H); penny: x over W/2, y over D/2
+    if (prm.defect == "penny")
+      return direction == 0 ? 0.5 * prm.width : 0.5 * prm.depth;
+    return direction == 0 ? 0.5 * prm.depth : prm.height;
+  }
+
+  template <int dim>
+  double
+  DefectGeometry<dim>::normal_extent() const
+  {
+    return prm.defect == "penny" ? 0.5 * prm.height : 0.5 * prm.width;
   }
 
   template <int dim>
@@ -436,8 +534,13 @@ namespace lipen
       create_coarse_mesh(coarse, tria.get_communicator());
       tria.copy_triangulation(coarse);
     }
+    TransfiniteInterpolationManifold<dim> ring;
     if (dim == 3)
+    {
       tria.set_manifold(0, CylindricalManifold<dim>(dim - 1));
+      ring.initialize(tria);
+      tria.set_manifold(ring_manifold, ring);
+    }
     if (prm.defect == "blunt notch")
     {
       Point<dim> centre = crack_front.tip;
@@ -550,7 +653,8 @@ namespace lipen
           }
           else
           {
-            const double L = 0.5 * prm.width;
+            const double L = normal_extent();
+            const double Y = in_plane_extent(1);
             if (std::abs(p[dim - 1]) < tol)
               id = (std::hypot(p[0], p[1]) < c) ?
                      boundary_ids::crack_face :
@@ -562,6 +666,8 @@ namespace lipen
                                              boundary_ids::li_electrode;
             else if (std::abs(p[dim - 1] - L) < tol)
               id = boundary_ids::far_field;
+            else if (std::abs(p[1] - Y) < tol && prm.defect != "penny")
+              id = boundary_ids::counter_electrode;
           }
           face->set_boundary_id(id);
         }

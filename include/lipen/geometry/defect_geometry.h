@@ -28,8 +28,13 @@ namespace lipen
    *  - `penny`: embedded penny crack, 1/8 model.
    *  - `semicircular surface flaw`: the plane y = 0 is the Li electrode
    *    surface, the flaw is the half disc y > 0, 1/4 model.
-   *  Both 3D models are quarter cylinders of radius H extruded over
-   *  0 <= z <= W/2.
+   *  3D models are rectangular slabs: the surface flaw model spans
+   *  x in [0, D/2] along the electrode, y in [0, H] through the thickness
+   *  (counter electrode y = H), z in [0, W/2]; the penny model spans
+   *  [0, W/2] x [0, D/2] x [0, H/2]. In the crack plane the mesh is a
+   *  quarter disc (radius c) inside quarter annuli that double in radius,
+   *  a ring to a square, and rectangular pads; it is extruded with
+   *  geometrically growing layers along z.
    *
    * The coarse mesh is built so that the tip is a vertex after refinement;
    * then cells are refined isotropically until h <= max(c/N_tip, g r) at
@@ -49,6 +54,7 @@ namespace lipen
     double       grading                   = 0.5; ///< g
     std::string  counter_electrode_support = "roller";
     double       notch_radius              = 1e-6; ///< rho [m]
+    double       depth                     = 1e-3; ///< D [m] (3D)
     std::string  mesh_directory;
 
     /// Surface defect at the Li electrode in 2D (edge slit, blunt notch).
@@ -178,6 +184,13 @@ namespace lipen
     }
 
   private:
+    /// 3D: extent of the model in the crack plane (direction 0 or 1).
+    double
+    in_plane_extent(unsigned int direction) const;
+    /// 3D: extent of the model normal to the crack plane.
+    double
+    normal_extent() const;
+
     void
     create_coarse_mesh(dealii::Triangulation<dim> &tria, MPI_Comm comm) const;
 
