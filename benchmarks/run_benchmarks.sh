@@ -9,6 +9,7 @@
 # Options
 #   --quick            only the two smallest levels of each ladder (~1 min)
 #   --ranks "1 2"      rank counts to run (default "1 2")
+#   --cases REGEX      only cases whose name matches (e.g. '2d-L5|3d-L4')
 #   --repeat N         run every (case, ranks) N times, keep the fastest (default 1)
 #   --outdir DIR       results directory (default benchmarks/results)
 #   --lipen PATH       executable (default $LIPEN_BUILD_DIR/lipen or build/lipen)
@@ -46,6 +47,7 @@ LIPEN="${BUILD_DIR}/lipen"
 WAIT_IDLE=60
 SNAPSHOT=1
 RETRY_NOISY=1
+CASE_FILTER=""
 while (($#)); do
   case "$1" in
     --quick) QUICK=1 ;;
@@ -56,6 +58,7 @@ while (($#)); do
     --wait-idle) WAIT_IDLE="${2:?}"; shift ;;
     --no-snapshot) SNAPSHOT=0 ;;
     --retries) RETRY_NOISY="${2:?}"; shift ;;
+    --cases) CASE_FILTER="${2:?}"; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1' (try --help)" ;;
   esac
@@ -140,6 +143,14 @@ CASES=(
 )
 if ((QUICK)); then
   CASES=("${CASES[0]}" "${CASES[1]}" "${CASES[5]}" "${CASES[6]}")
+fi
+if [[ -n "${CASE_FILTER}" ]]; then
+  selected=()
+  for entry in "${CASES[@]}"; do
+    [[ "${entry%%|*}" =~ ^(${CASE_FILTER})$ ]] && selected+=("${entry}")
+  done
+  ((${#selected[@]})) || die "--cases '${CASE_FILTER}' matches no case"
+  CASES=("${selected[@]}")
 fi
 COMMON=("Study/Type=single" "Discretization/Polynomial degree=1"
         "Fracture/Energy release method=false" "Output/Write solution=false")

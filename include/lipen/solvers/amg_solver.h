@@ -24,7 +24,8 @@ namespace lipen
    * elasticity: the matrix gets block size dim and a near-null space made
    * by MatNullSpaceCreateRigidBody() from the nodal coordinates.  Without
    * the near-null space AMG needs ~25x more iterations
-   * (docs/performance-notes.md).  Extra PETSc options can be given on the
+   * (docs/performance-notes.md). The aggregation drops graph edges below
+   * a threshold of 0.02.  Extra PETSc options can be given on the
    * command line with the prefix `-lipen_elasticity_` (e.g.
    * `-lipen_elasticity_ksp_monitor`).
    *
