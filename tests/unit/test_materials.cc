@@ -53,8 +53,8 @@ main(int argc, char **argv)
   }
   else
   {
-    std::ifstream     copy(std::string(LIPEN_SHARED_REFERENCE) +
-                       "/../../main/parameter_files/materials/materials.csv");
+    std::ifstream     copy(std::string(LIPEN_SOURCE_DIR) +
+                       "/parameter_files/materials/materials.csv");
     std::stringstream buffer;
     buffer << copy.rdbuf();
     text = buffer.str();
