@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Turn the run directories of run_benchmarks.sh into results.csv/results.md.
 
-    report.py RUN_ROOT            write RUN_ROOT/results.{csv,md}, print the markdown
+    report.py RUN_ROOT [MORE_ROOTS...]
+                                  write RUN_ROOT/results.{csv,md}, print the markdown;
+                                  runs of MORE_ROOTS (earlier invocations, e.g. with
+                                  --cases) are pooled in: per case and rank count the
+                                  fastest run is kept
     report.py --one-line RUN_DIR  one progress line for a single run
 
 Standard library only.  Reference figures and targets: see
@@ -126,9 +130,19 @@ def fmt(x, spec):
     return format(x, spec)
 
 
-def main(root):
+def main(root, more_roots=()):
     env = read_kv(os.path.join(root, "environment.txt"))
-    runs = [load_run(d) for d in sorted(glob.glob(os.path.join(root, "runs", "*")))]
+    roots = [root]
+    for rt in more_roots:
+        if os.path.abspath(rt) == os.path.abspath(root):
+            continue
+        sha = read_kv(os.path.join(rt, "environment.txt")).get("lipen_sha256")
+        if sha and sha == env.get("lipen_sha256"):
+            roots.append(rt)
+        else:
+            print(f"report.py: not pooling {rt}: other (or unknown) lipen binary", file=sys.stderr)
+    runs = [load_run(d) for rt in roots
+            for d in sorted(glob.glob(os.path.join(rt, "runs", "*")))]
     failed = [r for r in runs if not r["ok"]]
     # best of the repeats: the fastest assembly + AMG set-up + solve
     best = {}
@@ -148,7 +162,7 @@ def main(root):
             "j_integral_s", "other_s", "wall", "ext_wall", "its", "amg_levels",
             "op_complexity", "mem_bytes", "bytes_per_dof", "asm_rate", "solve_s",
             "work_s", "speedup", "t_iter_ns_per_dof", "bound_ns", "matvecs_equiv",
-            "bg_load", "Y", "build_type", "parameters"]
+            "bg_load", "Y", "build_type", "parameters", "dir"]
     with open(os.path.join(root, "results.csv"), "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(cols)
@@ -166,11 +180,15 @@ def main(root):
               f"{env.get('cpu', '?')}, {env.get('cores', '?')} cores, "
               f"{int(env.get('mem_total_kB', 0)) / 2**20:.0f} GiB")
     md.append(f"- lipen build type: **{', '.join(builds) or '?'}** (`{banner}`), "
-              f"git {env.get('git', '?')}, binary of {env.get('lipen_mtime', '?')}")
+              f"git {env.get('git', '?')}, binary of {env.get('lipen_mtime', '?')} (sha256 {env.get('lipen_sha256', '?')})")
     md.append(f"- MPI ranks: {env.get('ranks', '?')}, OMP_NUM_THREADS=1; deal.II {env.get('dealii', '?')}, "
               f"PETSc {env.get('petsc', '?')}, {env.get('mpi', '?')}")
     md.append(f"- solver: CG + PETSc GAMG with rigid-body near-null space, relative tolerance 1e-10 "
               f"(lipen default); Q1, QGauss(2); best of {env.get('repeat', '1')} run(s)")
+    if len(roots) > 1:
+        md.append("- runs pooled from: " + "; ".join(
+            f"{os.path.basename(os.path.normpath(rt))} (git {read_kv(os.path.join(rt, 'environment.txt')).get('git', '?')}, "
+            f"binary of {read_kv(os.path.join(rt, 'environment.txt')).get('lipen_mtime', '?')})" for rt in roots))
     md.append("")
     md.append("| case | ranks | DoFs | cells | nnz/row | set-up s | assembly s | AMG set-up s | "
               "Krylov s | CG its | wall s | peak mem MiB | B/DoF | assembly DoF/s/core | "
@@ -299,6 +317,6 @@ if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--one-line":
         one_line(sys.argv[2])
         sys.exit(0)
-    if len(sys.argv) != 2:
+    if len(sys.argv) < 2 or sys.argv[1].startswith("-"):
         sys.exit(__doc__)
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(sys.argv[1], sys.argv[2:]))

@@ -168,7 +168,7 @@ wait_idle() {
   while :; do
     read -r b0 tot0 < <(cpu_jiffies); sleep 2; read -r b1 tot1 < <(cpu_jiffies)
     load=$(awk -v b=$((b1 - b0)) -v t=$((tot1 - tot0)) -v n="${NCPU}" \
-               'BEGIN{printf "%.2f", t > 0 ? n*b/t : 0}')
+               'BEGIN{printf "%.2f", (t > 0 ? n*b/t : 0)}')
     if awk -v l="${load}" 'BEGIN{exit !(l < 0.15)}'; then return 0; fi
     if ((SECONDS - t0 >= WAIT_IDLE)); then
       note "machine still busy (${load} cores in use by other processes); running anyway"
@@ -203,7 +203,7 @@ run_case() {
   } > "${dir}/meta.txt"
   # CPU used by other processes during the run, in cores
   LAST_BG=$(awk -v b=$((b1 - b0)) -v h="${CLK_TCK}" \
-                'END{print ($1 > 0) ? (b/h - $2 - $3)/$1 : 0}' "${dir}/mpirun.time" 2>/dev/null || echo 0)
+                'END{print (($1 > 0) ? (b/h - $2 - $3)/$1 : 0)}' "${dir}/mpirun.time" 2>/dev/null || echo 0)
   if ((rc != 0)); then
     note "${name} on ${np} rank(s) failed (exit ${rc}); last lines of ${dir}/log:"
     tail -n 5 "${dir}/log" >&2
@@ -221,6 +221,7 @@ run_case() {
   echo "mem_total_kB=$(awk '/MemTotal/{print $2}' /proc/meminfo)"
   echo "lipen=${LIPEN}"
   echo "lipen_mtime=$(date -r "${LIPEN}" -Is)"
+  echo "lipen_sha256=$(sha256sum "${EXE}" | cut -c1-16)"
   echo "git=$(git -C "${REPO_ROOT}" rev-parse --short HEAD 2>/dev/null || echo unknown)$( [[ -n "$(git -C "${REPO_ROOT}" status --porcelain -- source include CMakeLists.txt 2>/dev/null)" ]] && echo ' (uncommitted changes in source/include)')"
   echo "dealii=$(dpkg-query -W -f='${Version}' libdeal.ii-dev 2>/dev/null || echo unknown)"
   echo "petsc=$(dpkg-query -W -f='${Version}' petsc-dev 2>/dev/null || echo unknown)"

@@ -5,7 +5,7 @@ A test .prm declares, in comments:
   # MPI: N                 number of ranks (default 1)
   # CHECK: <expression>    a Python expression that must be true
 Expressions see: s (summary.json), c (= s['cases'][0]), cases, fits,
-pi, sqrt, log, Omega (Li molar volume), F (Faraday), rel(a, b) = |a/b - 1|,
+pi, sqrt, sin, cos, log, zip, Omega (Li molar volume), F (Faraday), rel(a, b) = |a/b - 1|,
 and Ep (plane-strain modulus of case 0). Each check is printed with the
 values it compared, so a failure says what was off.
 """
@@ -48,6 +48,9 @@ def main():
         "fits": s.get("fits", []),
         "pi": math.pi,
         "sqrt": math.sqrt,
+        "sin": math.sin,
+        "cos": math.cos,
+        "zip": zip,
         "log": math.log,
         "Omega": s["molar_volume_m3_per_mol"],
         "F": 96485.33,

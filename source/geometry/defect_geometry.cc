@@ -85,6 +85,13 @@ namespace lipen
                       "3D: slab depth D [m], the third dimension (the "
                       "surface flaw model spans D/2 along the electrode, the "
                       "penny model D/2).");
+    prm.declare_entry("Flaw aspect ratio",
+                      "1",
+                      Patterns::Double(0.2, 5.),
+                      "3D: ratio of the front semi-axis along x (along the "
+                      "electrode surface for the surface flaw) to the one "
+                      "along y (the depth c). 1 = semicircular flaw / penny; "
+                      "otherwise semi-elliptical flaw / elliptical crack.");
     prm.declare_entry("Notch tip radius",
                       "1e-6",
                       Patterns::Double(0.),
@@ -111,6 +118,7 @@ namespace lipen
     counter_electrode_support = prm.get("Counter electrode support");
     notch_radius              = prm.get_double("Notch tip radius");
     depth                     = prm.get_double("Depth");
+    aspect_ratio              = prm.get_double("Flaw aspect ratio");
     mesh_directory            = prm.get("Mesh directory");
     prm.leave_subsection();
   }
@@ -156,7 +164,8 @@ namespace lipen
       require(defect_size < 0.45 * std::min(X, Y) && defect_size < 0.5 * L,
               "Geometry/Defect size",
               std::string("the 3D flaw radius must be below ") +
-                (penny ? "min(W, D)/4.4 and H/4" : "min(D/2, H)/2.2 and W/4") +
+                (penny ? "min(W/aspect, D)/4.4 and H/4" :
+                         "min(D/(2 aspect), H)/2.2 and W/4") +
                 " so that the mesh rings around the flaw fit in the slab; "
                 "reduce c or enlarge Width/Depth/Height");
     }
@@ -173,8 +182,9 @@ namespace lipen
   {
     if (dim == 2)
       return p.distance(tip);
-    const double rho = std::hypot(p[0], p[1]);
-    return std::hypot(rho - radius, p[dim - 1]);
+    const Point<dim> r   = to_reference(p);
+    const double     rho = std::hypot(r[0], r[1]);
+    return std::hypot(rho - radius, r[dim - 1]);
   }
 
   template <int dim>
@@ -190,9 +200,10 @@ namespace lipen
       const double         sc   = std::max(0., std::min(c, s));
       return p.distance(tip + sc * back);
     }
-    const double rho = std::hypot(p[0], p[1]);
+    const Point<dim> r   = to_reference(p);
+    const double     rho = std::hypot(r[0], r[1]);
     if (rho <= radius)
-      return std::abs(p[dim - 1]);
+      return std::abs(r[dim - 1]);
     return distance(p);
   }
 
@@ -200,14 +211,17 @@ namespace lipen
   double
   CrackFront<dim>::angle(const Point<dim> &p) const
   {
-    return std::atan2(p[1], p[0]);
+    const Point<dim> r = to_reference(p);
+    return std::atan2(r[1], r[0]);
   }
 
   template <int dim>
   double
   CrackFront<dim>::length_in_model() const
   {
-    return (dim == 2) ? 1. : 0.5 * numbers::PI * radius;
+    // 3D: int (q.nu) ds of the pushed-forward unit extension over the
+    // quarter ellipse = aspect c pi/2 (the arc length for a circle)
+    return (dim == 2) ? 1. : 0.5 * numbers::PI * radius * aspect;
   }
 
   // -------------------------------------------------------- DefectGeometry
@@ -381,6 +395,7 @@ namespace lipen
     const double c     = prm.defect_size;
     crack_front.defect = prm.defect;
     crack_front.radius = c;
+    crack_front.aspect = (dim == 3) ? prm.aspect_ratio : 1.;
     if (prm.surface_defect_2d())
     {
       crack_front.tip[1]                           = prm.height - c;
@@ -463,7 +478,7 @@ namespace lipen
   DefectGeometry<3>::create_coarse_mesh(Triangulation<3> &tria, MPI_Comm) const
   {
     const double     c = prm.defect_size;
-    const double     X = in_plane_extent(0);
+    const double     X = in_plane_extent(0) / prm.aspect_ratio;
     const double     Y = in_plane_extent(1);
     const double     L = normal_extent();
     Triangulation<2> base;
@@ -551,6 +566,10 @@ namespace lipen
     const double c      = prm.defect_size;
     const double h_tip  = tip_cell_size();
     const double h_face = c / prm.face_refinement;
+    // refinement happens on the circular reference front; an elliptical
+    // front is made by stretching x afterwards
+    CrackFront<dim> front = crack_front;
+    front.aspect          = 1;
     for (unsigned int iteration = 0; iteration < 80; ++iteration)
     {
       unsigned int marked = 0;
@@ -560,9 +579,9 @@ namespace lipen
           const double h      = cell->minimum_vertex_distance();
           const auto   center = cell->center();
           const double half   = 0.5 * cell->diameter();
-          const double r = std::max(0., crack_front.distance(center) - half);
+          const double r      = std::max(0., front.distance(center) - half);
           double       target = std::max(h_tip, prm.grading * r);
-          if (crack_front.distance_to_faces(center) - half < 0.5 * c)
+          if (front.distance_to_faces(center) - half < 0.5 * c)
             target = std::min(target, h_face);
           if (h > target * (1. + 1e-9))
           {
@@ -577,6 +596,19 @@ namespace lipen
               "Geometry/Tip refinement",
               "the mesh would exceed 5e7 cells; reduce Tip refinement or "
               "increase Grading");
+    }
+    if (dim == 3 && crack_front.aspect != 1.)
+    {
+      // affine, so hanging nodes stay consistent; no refinement follows
+      const double lambda = crack_front.aspect;
+      GridTools::transform(
+        [lambda](const Point<dim> &p)
+        {
+          Point<dim> q = p;
+          q[0] *= lambda;
+          return q;
+        },
+        tria);
     }
     assign_boundary_ids(tria);
 
@@ -656,7 +688,7 @@ namespace lipen
             const double L = normal_extent();
             const double Y = in_plane_extent(1);
             if (std::abs(p[dim - 1]) < tol)
-              id = (std::hypot(p[0], p[1]) < c) ?
+              id = (std::hypot(p[0] / crack_front.aspect, p[1]) < c) ?
                      boundary_ids::crack_face :
                      boundary_ids::crack_plane_symmetry;
             else if (std::abs(p[0]) < tol)

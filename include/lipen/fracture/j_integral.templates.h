@@ -65,7 +65,7 @@ namespace lipen
       return front.length_in_model();
     const double step = 0.5 * dealii::numbers::PI / (n_segments - 1);
     const bool   end  = (segment == 0 || segment == int(n_segments) - 1);
-    return front.radius * (end ? 0.5 * step : step);
+    return front.radius * front.aspect * (end ? 0.5 * step : step);
   }
 
   template <int dim>
@@ -92,21 +92,25 @@ namespace lipen
           grad[k][j] = front.direction[k] * ds * dr[j];
       return;
     }
-    const double           rho = std::hypot(p[0], p[1]);
-    const double           a   = front.radius;
-    dealii::Tensor<1, dim> e, dr, dtheta;
-    e[0] = p[0] / rho;
-    e[1] = p[1] / rho;
+    // 3D: evaluate in reference coordinates (circular front of radius a)
+    // and push forward with F = diag(aspect, 1, 1): q = F q_ref,
+    // grad q = F grad_ref q_ref F^-1.
+    const dealii::Point<dim> x   = front.to_reference(p);
+    const double             rho = std::hypot(x[0], x[1]);
+    const double             a   = front.radius;
+    dealii::Tensor<1, dim>   e, dr, dtheta;
+    e[0] = x[0] / rho;
+    e[1] = x[1] / rho;
     if (r > 0)
     {
       dr[0]       = (rho - a) / r * e[0];
       dr[1]       = (rho - a) / r * e[1];
-      dr[dim - 1] = p[dim - 1] / r;
+      dr[dim - 1] = x[dim - 1] / r;
     }
-    dtheta[0] = -p[1] / (rho * rho);
-    dtheta[1] = p[0] / (rho * rho);
+    dtheta[0] = -x[1] / (rho * rho);
+    dtheta[1] = x[0] / (rho * rho);
     double phi, dphi;
-    angular_weight(std::atan2(p[1], p[0]), phi, dphi);
+    angular_weight(std::atan2(x[1], x[0]), phi, dphi);
     q = s * phi * e;
     for (unsigned int k = 0; k < dim; ++k)
       for (unsigned int j = 0; j < dim; ++j)
@@ -115,6 +119,12 @@ namespace lipen
         if (k < 2 && j < 2)
           grad[k][j] += s * phi * ((k == j ? 1. : 0.) - e[k] * e[j]) / rho;
       }
+    const double lambda = front.aspect;
+    q[0] *= lambda;
+    for (unsigned int j = 0; j < dim; ++j)
+      grad[0][j] *= lambda;
+    for (unsigned int k = 0; k < dim; ++k)
+      grad[k][0] /= lambda;
   }
 
   template <int dim>
@@ -146,7 +156,8 @@ namespace lipen
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned() &&
           front.distance(cell->center()) <
-            q_field.outer_radius() + cell->diameter())
+            q_field.outer_radius() +
+              cell->diameter() / std::min(1., front.aspect))
       {
         fe_values.reinit(cell);
         fe_values[displacement]

@@ -28,6 +28,10 @@ namespace lipen
    *  - `penny`: embedded penny crack, 1/8 model.
    *  - `semicircular surface flaw`: the plane y = 0 is the Li electrode
    *    surface, the flaw is the half disc y > 0, 1/4 model.
+   *  With 'Flaw aspect ratio' lambda != 1 the 3D front is an ellipse with
+   *  semi-axes lambda c along x and c along y (semi-elliptical surface flaw
+   *  or elliptical embedded crack): the mesh is built and refined for the
+   *  circle and then stretched by lambda in x.
    *  3D models are rectangular slabs: the surface flaw model spans
    *  x in [0, D/2] along the electrode, y in [0, H] through the thickness
    *  (counter electrode y = H), z in [0, W/2]; the penny model spans
@@ -55,6 +59,7 @@ namespace lipen
     std::string  counter_electrode_support = "roller";
     double       notch_radius              = 1e-6; ///< rho [m]
     double       depth                     = 1e-3; ///< D [m] (3D)
+    double       aspect_ratio              = 1;    ///< 3D flaw a_x / c
     std::string  mesh_directory;
 
     /// Surface defect at the Li electrode in 2D (edge slit, blunt notch).
@@ -84,16 +89,30 @@ namespace lipen
   {
     dealii::Point<dim>     tip;        ///< 2D tip
     dealii::Tensor<1, dim> direction;  ///< 2D propagation direction
-    double                 radius = 0; ///< 3D front radius (= c)
+    double                 radius = 0; ///< 3D front: semi-axis along y (= c)
+    double                 aspect = 1; ///< 3D front: x semi-axis / y semi-axis
     std::string            defect;
 
-    /// Distance from p to the front.
+    /// 3D: the point in reference coordinates, where the front is the
+    /// circle of radius c (x divided by the aspect ratio). All 3D distances
+    /// and angles below are measured there.
+    dealii::Point<dim>
+    to_reference(const dealii::Point<dim> &p) const
+    {
+      dealii::Point<dim> r = p;
+      if (dim == 3)
+        r[0] /= aspect;
+      return r;
+    }
+
+    /// Distance from p to the front (3D: in reference coordinates).
     double
     distance(const dealii::Point<dim> &p) const;
     /// Distance from p to the defect faces (segment or disc).
     double
     distance_to_faces(const dealii::Point<dim> &p) const;
-    /// Front angle theta = atan2(y, x) of p (3D only).
+    /// Parametric front angle theta of p: the front point is
+    /// (aspect c cos theta, c sin theta, 0) (3D only).
     double
     angle(const dealii::Point<dim> &p) const;
     /// Length of the front inside the model (1 in 2D: per unit thickness).
