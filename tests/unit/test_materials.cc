@@ -63,6 +63,8 @@ main(int argc, char **argv)
   }
   const auto rows = materials::parse_csv(text);
   check(rows.size() >= 2, "reference table has rows");
+  if (rows.size() < 2)
+    return 1;
   std::map<std::string, unsigned int> col;
   for (unsigned int i = 0; i < rows[0].size(); ++i)
     col[rows[0][i]] = i;
