@@ -25,17 +25,7 @@ import os
 import sys
 
 
-def _reexec_with_system_python(err):
-    """The Debian packages (python3-numpy, -matplotlib, -vtk9) live in
-    /usr/bin/python3's dist-packages; if another python3 (pyenv, venv) runs
-    this script, restart it once under the system interpreter."""
-    system = "/usr/bin/python3"
-    if (os.environ.get("LIPEN_PY_REEXEC") != "1" and os.path.exists(system)
-            and os.path.realpath(sys.executable) != os.path.realpath(system)):
-        os.environ["LIPEN_PY_REEXEC"] = "1"
-        os.execv(system, [system] + sys.argv)
-    print(f"{os.path.basename(sys.argv[0])}: error: {err}", file=sys.stderr)
-    sys.exit(1)
+from lipen_python import reexec_with_system_python
 
 
 try:
@@ -45,7 +35,7 @@ try:
     import matplotlib.pyplot as plt
     import numpy as np
 except ImportError as e:
-    _reexec_with_system_python(
+    reexec_with_system_python(
         f"{e}; install the Debian packages python3-matplotlib python3-numpy")
 
 REQUIRED_COLUMNS = ("material", "dim", "geometry", "c_um",
