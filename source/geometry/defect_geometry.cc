@@ -641,36 +641,29 @@ namespace lipen
           const auto         p    = face->center();
           const double       tol  = 1e-6 * cell->minimum_vertex_distance();
           types::boundary_id id   = boundary_ids::free_surface;
-          if (prm.defect == "blunt notch")
-          {
-            const double W = 0.5 * prm.width, H = prm.height,
-                         rho  = prm.notch_radius;
-            Point<dim> centre = crack_front.tip;
-            centre[1] += rho;
-            if (std::abs(p[0]) < tol)
-              id = boundary_ids::crack_plane_symmetry;
-            else if (std::abs(p[1] - H) < tol)
-              id = boundary_ids::li_electrode;
-            else if (std::abs(p[1]) < tol)
-              id = boundary_ids::counter_electrode;
-            else if (std::abs(p[0] - W) < tol)
-              id = boundary_ids::far_field;
-            else if ((std::abs(p[0] - rho) < tol && p[1] > centre[1]) ||
-                     p.distance(centre) < rho * (1. + 1e-6))
-              id = boundary_ids::crack_face;
-          }
-          else if (prm.defect == "edge slit")
+          if (prm.surface_defect_2d())
           {
             const double W = 0.5 * prm.width, H = prm.height;
-            if (std::abs(p[0]) < tol)
-              id = (p[1] > H - c) ? boundary_ids::crack_face :
-                                    boundary_ids::crack_plane_symmetry;
-            else if (std::abs(p[1] - H) < tol)
+            if (std::abs(p[1] - H) < tol)
               id = boundary_ids::li_electrode;
             else if (std::abs(p[1]) < tol)
               id = boundary_ids::counter_electrode;
             else if (std::abs(p[0] - W) < tol)
               id = boundary_ids::far_field;
+            else if (std::abs(p[0]) < tol)
+              id = (prm.defect == "edge slit" && p[1] > H - c) ?
+                     boundary_ids::crack_face :
+                     boundary_ids::crack_plane_symmetry;
+            else if (prm.defect == "blunt notch")
+            {
+              // the notch flank x = rho and its circular root
+              const double rho    = prm.notch_radius;
+              Point<dim>   centre = crack_front.tip;
+              centre[1] += rho;
+              if ((std::abs(p[0] - rho) < tol && p[1] > centre[1]) ||
+                  p.distance(centre) < rho * (1. + 1e-6))
+                id = boundary_ids::crack_face;
+            }
           }
           else if (prm.defect == "centre slit")
           {
