@@ -149,7 +149,7 @@ if [[ -n "${CASE_FILTER}" ]]; then
   for entry in "${CASES[@]}"; do
     [[ "${entry%%|*}" =~ ^(${CASE_FILTER})$ ]] && selected+=("${entry}")
   done
-  ((${#selected[@]})) || die "--cases '${CASE_FILTER}' matches no case"
+  ((${#selected[@]})) || { rm -rf "${RUN_ROOT}"; die "--cases '${CASE_FILTER}' matches no case"; }
   CASES=("${selected[@]}")
 fi
 COMMON=("Study/Type=single" "Discretization/Polynomial degree=1"
