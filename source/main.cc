@@ -32,7 +32,6 @@ namespace
     "  --print-parameters  print every entry with its value, unit, pattern\n"
     "                      and help text, then exit\n"
     "  --dry-run           read and check all parameters, then exit\n"
-    "  --dry-run           read and check all parameters, then exit\n"
     "  --help              this text\n"
     "\n"
     "Run in parallel with: mpirun -np N lipen FILE.prm\n"

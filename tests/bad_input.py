@@ -60,6 +60,9 @@ cases = [
     ("3D defect size too large", set_args(dict(single, **{
         "Geometry/Defect type": "penny", "Geometry/Defect size": "6e-4"})),
      "Geometry/Defect size"),
+    ("3D ellipse too long for the slab", set_args(dict(single, **{
+        "Geometry/Defect type": "penny", "Geometry/Defect size": "1e-4",
+        "Geometry/Flaw aspect ratio": "4"})), "Geometry/Defect size"),
     ("unknown option", ["--frobnicate"], "--frobnicate"),
     ("study sizes out of range", set_args({"Study/Defect sizes":
                                            "1e-6, 5e-3"}),

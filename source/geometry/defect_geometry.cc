@@ -30,7 +30,7 @@ namespace lipen
       "edge slit",
       Patterns::Selection(
         "edge slit|blunt notch|centre slit|penny|semicircular surface flaw"),
-      "Defect model. 2D (plane strain): 'edge slit'  (surface "
+      "Defect model. 2D (plane strain): 'edge slit' (surface "
       "defect at the Li electrode, half model), 'blunt notch' (U-notch with "
       "root radius 'Notch tip radius', half model, meshed with gmsh), 'centre slit' "
       "(embedded Griffith crack, quarter model). 3D: 'penny' "
@@ -157,10 +157,12 @@ namespace lipen
               "Height/2");
     else
     {
+      // the coarse mesh is built for the circular reference front, in which
+      // x is divided by the aspect ratio
       const bool   penny = (defect == "penny");
-      const double X     = penny ? 0.5 * width : 0.5 * depth;
-      const double Y     = penny ? 0.5 * depth : height;
-      const double L     = penny ? 0.5 * height : 0.5 * width;
+      const double X     = in_plane_extent(0) / aspect_ratio;
+      const double Y     = in_plane_extent(1);
+      const double L     = normal_extent();
       require(defect_size < 0.45 * std::min(X, Y) && defect_size < 0.5 * L,
               "Geometry/Defect size",
               std::string("the 3D flaw radius must be below ") +
@@ -478,9 +480,9 @@ namespace lipen
   DefectGeometry<3>::create_coarse_mesh(Triangulation<3> &tria, MPI_Comm) const
   {
     const double     c = prm.defect_size;
-    const double     X = in_plane_extent(0) / prm.aspect_ratio;
-    const double     Y = in_plane_extent(1);
-    const double     L = normal_extent();
+    const double     X = prm.in_plane_extent(0) / prm.aspect_ratio;
+    const double     Y = prm.in_plane_extent(1);
+    const double     L = prm.normal_extent();
     Triangulation<2> base;
     quarter_disc_with_shells(base, c, X, Y);
     std::vector<double> z{0., 0.5 * c};
@@ -519,24 +521,6 @@ namespace lipen
         }
       }
     }
-  }
-
-  template <int dim>
-  double
-  DefectGeometry<dim>::in_plane_extent(const unsigned int direction) const
-  {
-    // flaw: x along the electrode surface (D/2), y through the thickness
-    // (H); penny: x over W/2, y over D/2
-    if (prm.defect == "penny")
-      return direction == 0 ? 0.5 * prm.width : 0.5 * prm.depth;
-    return direction == 0 ? 0.5 * prm.depth : prm.height;
-  }
-
-  template <int dim>
-  double
-  DefectGeometry<dim>::normal_extent() const
-  {
-    return prm.defect == "penny" ? 0.5 * prm.height : 0.5 * prm.width;
   }
 
   template <int dim>
@@ -678,8 +662,8 @@ namespace lipen
           }
           else
           {
-            const double L = normal_extent();
-            const double Y = in_plane_extent(1);
+            const double L = prm.normal_extent();
+            const double Y = prm.in_plane_extent(1);
             if (std::abs(p[dim - 1]) < tol)
               id = (std::hypot(p[0] / crack_front.aspect, p[1]) < c) ?
                      boundary_ids::crack_face :

@@ -62,6 +62,24 @@ namespace lipen
     double       aspect_ratio              = 1;    ///< 3D flaw a_x / c
     std::string  mesh_directory;
 
+    /// 3D: extent of the model in the crack plane (direction 0 or 1): the
+    /// surface flaw spans x over D/2 along the electrode and y over the
+    /// thickness H; the penny spans x over W/2 and y over D/2.
+    double
+    in_plane_extent(const unsigned int direction) const
+    {
+      if (defect == "penny")
+        return direction == 0 ? 0.5 * width : 0.5 * depth;
+      return direction == 0 ? 0.5 * depth : height;
+    }
+
+    /// 3D: extent of the model normal to the crack plane.
+    double
+    normal_extent() const
+    {
+      return defect == "penny" ? 0.5 * height : 0.5 * width;
+    }
+
     /// Surface defect at the Li electrode in 2D (edge slit, blunt notch).
     bool
     surface_defect_2d() const
@@ -203,13 +221,6 @@ namespace lipen
     }
 
   private:
-    /// 3D: extent of the model in the crack plane (direction 0 or 1).
-    double
-    in_plane_extent(unsigned int direction) const;
-    /// 3D: extent of the model normal to the crack plane.
-    double
-    normal_extent() const;
-
     void
     create_coarse_mesh(dealii::Triangulation<dim> &tria, MPI_Comm comm) const;
 
