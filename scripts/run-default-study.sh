@@ -38,8 +38,16 @@ if [[ "$(id -u)" -eq 0 ]]; then MPI_ARGS+=(--allow-run-as-root); fi
 STAMP="$(mktemp)"
 trap 'rm -f "${STAMP}"' EXIT
 
-echo "run-default-study.sh: mpirun ${MPI_ARGS[*]} ${LIPEN} $*"
-OMP_NUM_THREADS=1 mpirun "${MPI_ARGS[@]}" "${LIPEN}" "$@" \
+# Without arguments: the main job, parameter_files/default_defect_size_study.prm
+# (defect sizes 0.1-100 um, LPS glass and LLZTO, electrochemistry with the
+# critical current searches), into OUT_DIR.
+ARGS=("$@")
+if [[ ${#ARGS[@]} -eq 0 ]]; then
+  ARGS=("${REPO_ROOT}/parameter_files/default_defect_size_study.prm"
+        --set "Output/Directory=${OUT_DIR}")
+fi
+echo "run-default-study.sh: mpirun ${MPI_ARGS[*]} ${LIPEN} ${ARGS[*]}"
+OMP_NUM_THREADS=1 mpirun "${MPI_ARGS[@]}" "${LIPEN}" "${ARGS[@]}" \
   || die "lipen failed (exit status $?)"
 
 CSV="${OUT_DIR}/defect_size_study.csv"
@@ -53,12 +61,18 @@ PYTHON=python3
 if [[ -x /usr/bin/python3 ]]; then PYTHON=/usr/bin/python3; fi
 "${PYTHON}" "${REPO_ROOT}/postprocessing/plot_defect_size_study.py" "${CSV}" --out "${PNG}" \
   || die "plotting failed"
+if [[ -e "${OUT_DIR}/critical_current.csv" ]]; then
+  "${PYTHON}" "${REPO_ROOT}/postprocessing/plot_critical_current.py" \
+    "${OUT_DIR}/critical_current.csv" --out "${OUT_DIR}/critical_current.png" \
+    || die "plotting the critical currents failed"
+fi
 
 # Report where the results are (absolute paths).
 ABS_OUT="$(cd "${OUT_DIR}" && pwd)"
 echo
 echo "Results:"
-for f in defect_size_study.csv defect_size_study.png summary.json solution.pvd; do
+for f in defect_size_study.csv defect_size_study.png critical_current.csv \
+    critical_current.png summary.json solution.pvd; do
   if [[ -e "${ABS_OUT}/${f}" ]]; then
     echo "  ${ABS_OUT}/${f}"
   else

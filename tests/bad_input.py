@@ -64,6 +64,28 @@ cases = [
         "Geometry/Defect type": "penny", "Geometry/Defect size": "1e-4",
         "Geometry/Flaw aspect ratio": "4"})), "Geometry/Defect size"),
     ("unknown option", ["--frobnicate"], "--frobnicate"),
+    ("electrochemistry on an embedded crack", set_args(dict(single, **{
+        "Electrochemistry/Enabled": "true", "Geometry/Defect type": "penny",
+        "Geometry/Defect size": "1e-4"})), "Electrochemistry/Enabled"),
+    ("flowing closure in 3D", set_args(dict(single, **{
+        "Electrochemistry/Enabled": "true",
+        "Geometry/Defect type": "semicircular surface flaw",
+        "Electrochemistry/Li pressure closure": "flowing"})),
+     "Li pressure closure"),
+    ("unreachable critical current", set_args(dict(single, **{
+        "Electrochemistry/Enabled": "true",
+        "Electrochemistry/Maximum current density": "1e-3"})),
+     "Maximum current density"),
+    ("transfer coefficient out of range", set_args(dict(single, **{
+        "Electrochemistry/Anodic transfer coefficient": "1.5"})),
+     "Anodic transfer coefficient"),
+    ("zero applied current", set_args(dict(single, **{
+        "Electrochemistry/Enabled": "true",
+        "Electrochemistry/Applied current density": "0"})),
+     "Applied current density"),
+    ("electrochemistry with kappa <= 0", set_args(dict(single, **{
+        "Electrochemistry/Enabled": "true",
+        "Material/Ionic conductivity": "0"})), "Ionic conductivity"),
     ("study sizes out of range", set_args({"Study/Defect sizes":
                                            "1e-6, 5e-3"}),
      "Geometry/Defect size"),

@@ -16,3 +16,5 @@ namespace lipen
 
 template lipen::CrackMetrics<2>
 lipen::compute_crack_metrics(const lipen::Elasticity<2> &);
+template std::vector<std::pair<double, double>>
+lipen::crack_opening_profile(const lipen::Elasticity<2> &);

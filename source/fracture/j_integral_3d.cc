@@ -16,3 +16,5 @@ namespace lipen
 
 template lipen::CrackMetrics<3>
 lipen::compute_crack_metrics(const lipen::Elasticity<3> &);
+template std::vector<std::pair<double, double>>
+lipen::crack_opening_profile(const lipen::Elasticity<3> &);

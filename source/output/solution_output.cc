@@ -97,9 +97,11 @@ namespace lipen
 
   template <int dim>
   void
-  SolutionWriter::write(const Elasticity<dim> &elasticity,
-                        const unsigned int     step,
-                        const double           time)
+  SolutionWriter::write(
+    const Elasticity<dim>                             &elasticity,
+    const unsigned int                                 step,
+    const double                                       time,
+    const std::function<void(dealii::DataOut<dim> &)> &add_fields)
   {
     const auto &dof_handler = elasticity.get_dof_handler();
     const auto  comm        = dof_handler.get_communicator();
@@ -131,6 +133,8 @@ namespace lipen
       }
     data_out.add_data_vector(partition, "mpi_partition");
     data_out.add_data_vector(material, "material_id");
+    if (add_fields)
+      add_fields(data_out);
     data_out.build_patches(elasticity.get_mapping(), elasticity.degree());
 
     DataOutBase::VtkFlags flags;
@@ -152,7 +156,13 @@ namespace lipen
   }
 
   template void
-  SolutionWriter::write(const Elasticity<2> &, unsigned int, double);
+  SolutionWriter::write(const Elasticity<2> &,
+                        unsigned int,
+                        double,
+                        const std::function<void(DataOut<2> &)> &);
   template void
-  SolutionWriter::write(const Elasticity<3> &, unsigned int, double);
+  SolutionWriter::write(const Elasticity<3> &,
+                        unsigned int,
+                        double,
+                        const std::function<void(DataOut<3> &)> &);
 } // namespace lipen

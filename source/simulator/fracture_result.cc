@@ -40,6 +40,8 @@ namespace lipen
       .add("cells", n_cells)
       .add("cg_iterations", int(cg_iterations))
       .add("timing", timing);
+    if (electrochemistry.computed)
+      o.add("electrochemistry", electrochemistry.to_json());
     if (!front_angles.empty())
       o.add("front_angle_rad", front_angles)
         .add("K_I_along_front_Pa_sqrt_m", K_along_front);

@@ -153,6 +153,7 @@ namespace lipen
     FractureParameters::declare_parameters(prm);
     OutputParameters::declare_parameters(prm);
     StudyParameters::declare_parameters(prm);
+    ElectrochemistryParameters::declare_parameters(prm);
   }
 
   void
@@ -169,7 +170,20 @@ namespace lipen
     fracture.parse_parameters(prm);
     output.parse_parameters(prm);
     study.parse_parameters(prm);
+    electrochemistry.parse_parameters(prm);
     geometry.validate(dimension());
+    if (electrochemistry.enabled)
+    {
+      require(geometry.surface_defect_2d() ||
+                geometry.defect == "semicircular surface flaw",
+              "Electrochemistry/Enabled",
+              "needs a defect at the Li electrode (Geometry/Defect type = "
+              "edge slit, blunt notch or semicircular surface flaw)");
+      require(electrochemistry.closure != "flowing" ||
+                geometry.defect == "edge slit",
+              "Electrochemistry/Li pressure closure",
+              "'flowing' is implemented for the 2D edge slit only");
+    }
     if (study.type == "defect size")
     {
       for (const auto &name : study.materials)

@@ -4,10 +4,12 @@
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/timer.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <limits>
 
 namespace lipen
 {
@@ -248,6 +250,125 @@ namespace lipen
         std::ofstream(dir + "/defect_size_fit.csv") << fit_csv.str();
     }
 
+    // Electro-chemo-mechanics: critical current densities per defect
+    if (parameters.electrochemistry.enabled &&
+        parameters.electrochemistry.critical_current_search)
+    {
+      std::ostringstream csv;
+      csv << "# lipen critical conditions. sigma0_max: critical Li pressure "
+             "K_Ic/(Y sqrt(pi c)); eta_c = Omega sigma0_max/F; i_c: mean "
+             "applied current density at which K_I = K_Ic (sealed: one Li "
+             "pressure, zero net current into the defect; flowing: Li "
+             "extrudes through the opening, viscosity mu); focusing: mean "
+             "plating current density on the open defect faces (p = stack "
+             "pressure) at i_c sealed over the applied one; tip focusing: "
+             "the largest face current density over the applied one; "
+             "empty i_c: not reached below Maximum current density\n"
+          << "material,c_m,c_um,Y,sigma0_max_MPa,eta_c_mV,i_c_sealed_A_per_m2,"
+             "i_c_sealed_mA_per_cm2,eta_c_sealed_mV,cell_voltage_at_i_c_V,"
+             "focusing_factor,"
+             "tip_focusing_factor";
+      std::vector<double> mus;
+      for (const auto &r : results)
+        for (const auto &f : r.electrochemistry.flowing_critical)
+          if (std::find(mus.begin(), mus.end(), f.viscosity) == mus.end())
+            mus.push_back(f.viscosity);
+      for (const double mu : mus)
+        csv << ",i_c_flowing_mu_" << csv_number(mu) << "_A_per_m2";
+      csv << "\n";
+      pcout << "\ncritical current density (TOMS 748, rel. tol. "
+            << parameters.electrochemistry.critical_current_tolerance << "):\n"
+            << std::setw(22) << std::left << "material" << std::right
+            << std::setw(10) << "c [um]" << std::setw(16) << "i_c sealed"
+            << std::setw(10) << "focus" << std::setw(10) << "tip";
+      for (const double mu : mus)
+        pcout << std::setw(18) << ("flow mu=" + csv_number(mu));
+      pcout << "   [mA/cm^2]\n";
+      for (const auto &r : results)
+      {
+        const auto &e = r.electrochemistry;
+        csv << r.material << ',' << csv_number(r.defect_size) << ','
+            << csv_number(r.defect_size * 1e6) << ',' << csv_number(r.Y) << ','
+            << csv_number(r.sigma0_max * 1e-6) << ','
+            << csv_number(r.eta_c * 1e3) << ','
+            << csv_number(e.critical_current_sealed) << ','
+            << csv_number(e.critical_current_sealed * 0.1) << ','
+            << csv_number(e.critical_overpotential_sealed * 1e3) << ','
+            << csv_number(e.cell_voltage_at_critical) << ','
+            << csv_number(e.focusing_factor_open) << ','
+            << csv_number(e.tip_focusing_factor_open);
+        pcout << std::setw(22) << std::left << r.material << std::right
+              << std::fixed << std::setprecision(3) << std::setw(10)
+              << r.defect_size * 1e6 << std::scientific << std::setprecision(3)
+              << std::setw(16) << e.critical_current_sealed * 0.1 << std::fixed
+              << std::setprecision(3) << std::setw(10) << e.focusing_factor_open
+              << std::setw(10) << e.tip_focusing_factor_open << std::scientific;
+        for (const double mu : mus)
+        {
+          double i = std::numeric_limits<double>::quiet_NaN();
+          for (const auto &f : e.flowing_critical)
+            if (f.viscosity == mu)
+              i = f.critical_current;
+          csv << ',' << (std::isfinite(i) ? csv_number(i) : std::string());
+          if (std::isfinite(i))
+            pcout << std::setw(18) << i * 0.1;
+          else
+            pcout << std::setw(18) << "none";
+        }
+        csv << '\n';
+        pcout << std::defaultfloat << '\n';
+      }
+      // power-law fits of i_c(c)
+      csv << "# fits i_c = prefactor c^slope (c in m), per material and "
+             "closure\n";
+      for (const auto &material : materials)
+      {
+        std::vector<
+          std::pair<std::string,
+                    std::pair<std::vector<double>, std::vector<double>>>>
+          series;
+        series.push_back({"sealed", {}});
+        for (const double mu : mus)
+          series.push_back({"flowing_mu_" + csv_number(mu), {}});
+        for (const auto &r : results)
+          if (r.material == material.key)
+          {
+            const auto &e = r.electrochemistry;
+            series[0].second.first.push_back(r.defect_size);
+            series[0].second.second.push_back(e.critical_current_sealed);
+            for (std::size_t k = 0; k < mus.size(); ++k)
+              for (const auto &f : e.flowing_critical)
+                if (f.viscosity == mus[k] && std::isfinite(f.critical_current))
+                {
+                  series[k + 1].second.first.push_back(r.defect_size);
+                  series[k + 1].second.second.push_back(f.critical_current);
+                }
+          }
+        for (const auto &[name, data] : series)
+          if (data.first.size() >= 2)
+          {
+            const auto fit = fit_power_law(data.first, data.second);
+            csv << "# fit," << material.key << ",i_c_" << name << ','
+                << data.first.size() << ",slope," << csv_number(fit.slope)
+                << ",prefactor," << csv_number(fit.prefactor) << '\n';
+            JsonObject j;
+            j.add("material", material.key)
+              .add("quantity", "i_c_" + name + "_A_per_m2")
+              .add("range", "all")
+              .add("points", int(data.first.size()))
+              .add("slope", fit.slope)
+              .add("prefactor", fit.prefactor);
+            fits.push_back(j);
+            pcout << "  " << std::setw(22) << std::left << material.key
+                  << std::setw(28) << ("i_c " + name) << std::right << " slope "
+                  << std::fixed << std::setprecision(4) << fit.slope
+                  << std::defaultfloat << '\n';
+          }
+      }
+      if (root)
+        std::ofstream(dir + "/critical_current.csv") << csv.str();
+    }
+
     if (root)
     {
       std::vector<JsonObject> cases;
@@ -279,6 +400,10 @@ namespace lipen
           << ": summary.json, statistics.csv"
           << (parameters.study.type == "defect size" ?
                 ", defect_size_study.csv, defect_size_fit.csv" :
+                "")
+          << (parameters.electrochemistry.enabled &&
+                  parameters.electrochemistry.critical_current_search ?
+                ", critical_current.csv" :
                 "")
           << (parameters.output.write_solution ?
                 ", solution.pvd (open in ParaView)" :

@@ -22,4 +22,10 @@ namespace lipen
   template <int dim>
   CrackMetrics<dim>
   compute_crack_metrics(const Elasticity<dim> &elasticity);
+
+  /// Full opening w = 2 (-u.m) at every vertex of the defect faces, as
+  /// pairs (distance to the front r, w), sorted by r, on all ranks.
+  template <int dim>
+  std::vector<std::pair<double, double>>
+  crack_opening_profile(const Elasticity<dim> &elasticity);
 } // namespace lipen

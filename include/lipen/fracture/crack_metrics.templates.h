@@ -6,6 +6,8 @@
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/fe/fe_values.h>
 
+#include <algorithm>
+
 namespace lipen
 {
   template <int dim>
@@ -58,5 +60,47 @@ namespace lipen
     const double n_found = Utilities::MPI::sum(found, comm);
     m.opening = n_found > 0 ? Utilities::MPI::sum(opening, comm) / n_found : 0;
     return m;
+  }
+
+  template <int dim>
+  std::vector<std::pair<double, double>>
+  crack_opening_profile(const Elasticity<dim> &elasticity)
+  {
+    using namespace dealii;
+    const auto &dof_handler = elasticity.get_dof_handler();
+    const auto &geometry    = elasticity.get_geometry();
+    const auto  normal      = geometry.crack_plane_normal();
+    std::vector<std::pair<double, double>> local;
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned() && cell->at_boundary())
+        for (const unsigned int f : cell->face_indices())
+          if (cell->face(f)->at_boundary() &&
+              cell->face(f)->boundary_id() == boundary_ids::crack_face)
+          {
+            // outward normal of the face: minus the side the cell is on
+            const double side =
+              cell->center()[normal] > cell->face(f)->center()[normal] ? 1. :
+                                                                         -1.;
+            for (const unsigned int v : cell->face(f)->vertex_indices())
+              local.emplace_back(
+                geometry.front().distance(cell->face(f)->vertex(v)),
+                2. * side *
+                  elasticity.get_solution()(
+                    cell->face(f)->vertex_dof_index(v, normal)));
+          }
+    std::vector<std::pair<double, double>> all;
+    for (const auto &part :
+         Utilities::MPI::all_gather(dof_handler.get_communicator(), local))
+      all.insert(all.end(), part.begin(), part.end());
+    std::sort(all.begin(), all.end());
+    const double tol = 1e-9 * geometry.parameters().defect_size;
+    all.erase(std::unique(all.begin(),
+                          all.end(),
+                          [tol](const auto &a, const auto &b)
+                          {
+                            return std::abs(a.first - b.first) < tol;
+                          }),
+              all.end());
+    return all;
   }
 } // namespace lipen

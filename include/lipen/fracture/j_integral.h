@@ -90,9 +90,8 @@ namespace lipen
    *   G = -2 (Pi(+delta) - Pi(-delta)) / (2 delta front_integral(q)),
    *
    * Pi = 1/2 u.K u - f.u the stationary potential energy (pressure loads
-   * follow the crack faces). Vertices are restored afterwards; the
-   * elasticity object then holds the solution of the last perturbed mesh,
-   * so call this last or re-assemble and re-solve.
+   * follow the crack faces). Vertices are restored afterwards and the
+   * unperturbed problem is re-assembled and re-solved.
    */
   template <int dim>
   double

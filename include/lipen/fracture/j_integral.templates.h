@@ -236,6 +236,10 @@ namespace lipen
         for (const unsigned int v : cell->vertex_indices())
           cell->vertex(v) = original[cell->vertex_index(v)];
     }
+    // leave the problem as it was found: system and solution of the
+    // unperturbed mesh
+    elasticity.assemble();
+    elasticity.solve();
     return -elasticity.get_geometry().crack_plane_mirror_factor() *
            (energy[0] - energy[1]) / (2. * delta * q_field.front_integral());
   }

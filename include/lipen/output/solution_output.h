@@ -3,7 +3,9 @@
 #include <lipen/physics/elasticity.h>
 
 #include <deal.II/base/data_out_base.h>
+#include <deal.II/numerics/data_out.h>
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,9 +26,14 @@ namespace lipen
   public:
     explicit SolutionWriter(const std::string &directory);
 
+    /// @p add_fields may add further fields (e.g. the ionic potential)
+    /// to the DataOut before the patches are built.
     template <int dim>
     void
-    write(const Elasticity<dim> &elasticity, unsigned int step, double time);
+    write(const Elasticity<dim>                             &elasticity,
+          unsigned int                                       step,
+          double                                             time,
+          const std::function<void(dealii::DataOut<dim> &)> &add_fields = {});
 
   private:
     std::string                                 directory;

@@ -14,6 +14,7 @@
 #include <deal.II/lac/petsc_sparse_matrix.h>
 #include <deal.II/lac/petsc_vector.h>
 
+#include <functional>
 #include <memory>
 
 namespace lipen
@@ -91,6 +92,17 @@ namespace lipen
     /// Assemble matrix and right-hand side on the current vertex positions.
     void
     assemble();
+    /// Re-assemble only the right-hand side (new loads, same matrix and
+    /// preconditioner).
+    void
+    assemble_rhs();
+    /// Replace the crack-face pressure of `Loads` by p(r), r the distance
+    /// to the front (flowing Li closure); an empty function restores it.
+    void
+    set_crack_pressure_profile(std::function<double(double)> p_of_r)
+    {
+      pressure_override = std::move(p_of_r);
+    }
     /// Solve; the preconditioner is rebuilt after assemble().
     LinearSolveStatistics
     solve();
@@ -168,5 +180,8 @@ namespace lipen
     std::unique_ptr<dealii::FunctionParser<1>>         profile;
     ElasticityAMGSolver                                solver;
     bool                                               matrix_changed = true;
+    std::function<double(double)>                      pressure_override;
+    void
+    assemble_system(bool with_matrix);
   };
 } // namespace lipen

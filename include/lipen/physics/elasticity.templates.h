@@ -55,6 +55,8 @@ namespace lipen
   double
   Elasticity<dim>::crack_pressure(const dealii::Point<dim> &p) const
   {
+    if (pressure_override)
+      return pressure_override(geometry.front().distance(p));
     const double xi =
       geometry.front().distance(p) / geometry.parameters().defect_size;
     return loads.crack_pressure *
@@ -127,9 +129,24 @@ namespace lipen
   void
   Elasticity<dim>::assemble()
   {
+    assemble_system(true);
+  }
+
+  template <int dim>
+  void
+  Elasticity<dim>::assemble_rhs()
+  {
+    assemble_system(false);
+  }
+
+  template <int dim>
+  void
+  Elasticity<dim>::assemble_system(const bool with_matrix)
+  {
     using namespace dealii;
-    matrix = 0;
-    rhs    = 0;
+    if (with_matrix)
+      matrix = 0;
+    rhs = 0;
     const QGauss<dim>     quadrature(fe.degree + 1);
     const QGauss<dim - 1> face_quadrature(fe.degree + 1);
     FEValues<dim>         fe_values(mapping,
@@ -162,7 +179,7 @@ namespace lipen
         fe_values.reinit(cell);
         cell_matrix = 0;
         cell_rhs    = 0;
-        for (unsigned int q = 0; q < n_q; ++q)
+        for (unsigned int q = 0; q < (with_matrix ? n_q : 0); ++q)
         {
           for (unsigned int k = 0; k < dofs_per_cell; ++k)
           {
@@ -214,15 +231,21 @@ namespace lipen
               }
             }
         cell->get_dof_indices(dof_indices);
-        constraints.distribute_local_to_global(cell_matrix,
-                                               cell_rhs,
-                                               dof_indices,
-                                               matrix,
-                                               rhs);
+        if (with_matrix)
+          constraints.distribute_local_to_global(cell_matrix,
+                                                 cell_rhs,
+                                                 dof_indices,
+                                                 matrix,
+                                                 rhs);
+        else // homogeneous constraints: the rhs does not need the matrix
+          constraints.distribute_local_to_global(cell_rhs, dof_indices, rhs);
       }
-    matrix.compress(VectorOperation::add);
+    if (with_matrix)
+    {
+      matrix.compress(VectorOperation::add);
+      matrix_changed = true;
+    }
     rhs.compress(VectorOperation::add);
-    matrix_changed = true;
   }
 
   template <int dim>

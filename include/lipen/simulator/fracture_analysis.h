@@ -2,6 +2,7 @@
 
 #include <lipen/output/json.h>
 #include <lipen/output/solution_output.h>
+#include <lipen/simulator/electrochemistry_analysis.h>
 #include <lipen/simulator/run_parameters.h>
 
 #include <deal.II/base/conditional_ostream.h>
@@ -39,6 +40,8 @@ namespace lipen
     unsigned int        cg_iterations = 0;
     double time_mesh = 0, time_setup = 0, time_assembly = 0, time_amg_setup = 0,
            time_solve = 0, time_j = 0, time_energy = 0, time_output = 0;
+
+    ElectrochemistryResult electrochemistry;
 
     JsonObject
     to_json() const;

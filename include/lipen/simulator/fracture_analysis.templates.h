@@ -100,12 +100,6 @@ namespace lipen
     r.opening          = metrics.opening;
     r.time_j           = timer.wall_time();
 
-    if (writer != nullptr)
-    {
-      timer.restart();
-      writer->write(elasticity, step, step);
-      r.time_output = timer.wall_time();
-    }
 
     r.G_energy = r.K_I_energy = r.Y_energy =
       std::numeric_limits<double>::quiet_NaN();
@@ -124,6 +118,29 @@ namespace lipen
       r.Y_energy =
         r.K_I_energy / (r.reference_load * std::sqrt(constants::pi * c));
       r.time_energy = timer.wall_time();
+    }
+    // electro-chemo-mechanics on the same mesh (changes the elasticity
+    // loads to the operating-point Li pressure)
+    std::unique_ptr<IonicPotential<dim>> potential;
+    if (parameters.electrochemistry.enabled)
+      potential = analyse_electrochemistry(parameters,
+                                           electrolyte,
+                                           elasticity,
+                                           r.sigma0_max,
+                                           r.crack_volume / r.reference_load,
+                                           r.electrochemistry);
+
+    if (writer != nullptr)
+    {
+      timer.restart();
+      const std::function<void(DataOut<dim> &)> add =
+        [&](DataOut<dim> &data_out)
+      {
+        if (potential)
+          potential->add_output(data_out);
+      };
+      writer->write(elasticity, step, step, add);
+      r.time_output = timer.wall_time();
     }
     (void)pcout;
     return r;

@@ -3,6 +3,7 @@
 #include <lipen/geometry/defect_geometry.h>
 #include <lipen/materials/material.h>
 #include <lipen/physics/elasticity.h>
+#include <lipen/physics/electrochemistry_parameters.h>
 
 #include <deal.II/base/parameter_handler.h>
 
@@ -53,15 +54,16 @@ namespace lipen
   /// Every parameter of a lipen run, parsed and validated.
   struct RunParameters
   {
-    GeometryParameters   geometry;
-    LoadParameters       loads;
-    ElasticityParameters elasticity;
-    FractureParameters   fracture;
-    OutputParameters     output;
-    StudyParameters      study;
-    Electrolyte          electrolyte;
-    Lithium              lithium;
-    double               temperature = 298.15;
+    GeometryParameters         geometry;
+    LoadParameters             loads;
+    ElasticityParameters       elasticity;
+    FractureParameters         fracture;
+    OutputParameters           output;
+    StudyParameters            study;
+    ElectrochemistryParameters electrochemistry;
+    Electrolyte                electrolyte;
+    Lithium                    lithium;
+    double                     temperature = 298.15;
 
     static void
     declare_parameters(dealii::ParameterHandler &prm);

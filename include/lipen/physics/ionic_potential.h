@@ -1,0 +1,217 @@
+#pragma once
+
+#include <lipen/geometry/defect_geometry.h>
+#include <lipen/materials/material.h>
+#include <lipen/physics/butler_volmer.h>
+#include <lipen/physics/electrochemistry_parameters.h>
+
+#include <deal.II/distributed/tria.h>
+#include <deal.II/dofs/dof_handler.h>
+#include <deal.II/fe/fe_q.h>
+#include <deal.II/fe/mapping_q1.h>
+#include <deal.II/lac/affine_constraints.h>
+#include <deal.II/lac/petsc_sparse_matrix.h>
+#include <deal.II/lac/petsc_vector.h>
+#include <deal.II/numerics/data_out.h>
+#include <deal.II/numerics/data_postprocessor.h>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace lipen
+{
+  /// How the plating-electrode potential phi_s is set.
+  struct CellDrive
+  {
+    enum Kind
+    {
+      potential,              ///< phi_s = value (potentiostatic)
+      current_density,        ///< mean current density value [A/m^2]
+      electrode_overpotential ///< mean eta on the flat electrode = -value
+    };
+    Kind   kind  = current_density;
+    double value = 0;
+  };
+
+  /// How the Li pressure on the defect faces is set.
+  struct DefectPressure
+  {
+    enum Kind
+    {
+      fixed,  ///< p = value
+      sealed, ///< I_defect + beta (p - p_old) = 0 (beta = 0: steady)
+      profile ///< p = profile(x) (flowing closure)
+    };
+    Kind   kind  = fixed;
+    double value = 0;
+    double beta  = 0; ///< [A/(m Pa)]
+    double p_old = 0;
+    std::function<double(double)>
+      profile_function; ///< of r, the distance to the front
+  };
+
+  /// What one nonlinear solve did.
+  struct NewtonStatistics
+  {
+    unsigned int newton_iterations = 0;
+    unsigned int linear_iterations = 0;
+    double       seconds           = 0;
+  };
+
+  /// A vertex of the defect face: position, distance to the front (r),
+  /// electrolyte potential and Li pressure there.
+  template <int dim>
+  struct FaceNode
+  {
+    dealii::Point<dim> x;
+    double             r     = 0;
+    double             phi_e = 0;
+  };
+
+  /**
+   * Ionic potential phi_e in the electrolyte (model.md 3.2) with
+   * pressure-shifted Butler-Volmer kinetics on every Li/electrolyte
+   * interface (3.3): the defect faces Gamma_d (boundary id crack_face), the
+   * flat plating electrode Gamma_e (li_electrode), both at the electronic
+   * potential phi_s, and the counter electrode Gamma_c (counter_electrode)
+   * at 0. Symmetry planes and free surfaces carry no current.
+   *
+   * Find phi_e in H^1(Omega) (and the scalar unknowns below) such that for
+   * all v in H^1(Omega)
+   *
+   *   (kappa grad phi_e, grad v)_Omega
+   *     - sum_{Gamma in {d, e, c}} (i(eta_Gamma), v)_Gamma = 0,
+   *   eta_Gamma = phi_s,Gamma - phi_e + Omega p_Gamma / F,
+   *
+   * with i(eta) of ButlerVolmer (anodic positive), p = stack pressure on the
+   * electrodes and the defect pressure of the closure on Gamma_d. Scalar
+   * unknowns and their equations (CellDrive, DefectPressure):
+   *  - galvanostatic: phi_s with (i, 1)_{Gamma_c} = i_app |Gamma_c|;
+   *  - electrode overpotential: phi_s with mean_{Gamma_e} eta = -|eta_e|;
+   *  - sealed: p with (i, 1)_{Gamma_d} + beta (p - p_old) = 0, the steady
+   *    zero-net-current condition (beta = 0) or implicit Euler of the
+   *    volume balance C dp/dt = -(Omega/F)(i, 1)_{Gamma_d}
+   *    (beta = F C/(Omega dt)).
+   * Newton's method on the bordered system: the Jacobian block of phi_e is
+   * the SPD matrix (kappa grad, grad) + (i'(eta), .)_Gamma, solved by CG +
+   * BoomerAMG; the scalar unknowns by a Schur complement; backtracking line
+   * search on the residual norm. Q1 elements on the elasticity mesh.
+   */
+  template <int dim>
+  class IonicPotential
+  {
+  public:
+    IonicPotential(const DefectGeometry<dim>        &geometry,
+                   const dealii::Triangulation<dim> &tria,
+                   const Electrolyte                &material,
+                   const ButlerVolmer               &kinetics,
+                   double                            stack_pressure,
+                   const ElectrochemistryParameters &parameters);
+    ~IonicPotential();
+
+    void
+    setup();
+
+    /// Forget the previous solution: the next solve starts from equilibrium
+    /// at the stack pressure (use when the operating point jumps far).
+    void
+    reset()
+    {
+      initialised = false;
+    }
+
+    /// Solve; warm-started from the previous solution. Throws InputError
+    /// if Newton fails.
+    NewtonStatistics
+    solve(const CellDrive &drive, const DefectPressure &pressure);
+
+    /// Electronic potential of the plating electrode [V] (counter at 0).
+    double
+    electrode_potential() const
+    {
+      return phi_s;
+    }
+    /// Defect Li pressure of the last solve (sealed/fixed) [Pa].
+    double
+    defect_pressure() const
+    {
+      return p_defect;
+    }
+    /// Li pressure on the defect faces at x [Pa].
+    double
+    face_pressure(const dealii::Point<dim> &x) const;
+
+    /// Integrals over the interfaces of the model.
+    struct Interfaces
+    {
+      double current_defect = 0, current_electrode = 0, current_counter = 0;
+      double area_defect = 0, area_electrode = 0, area_counter = 0;
+      double mean_eta_defect = 0, mean_eta_electrode = 0;
+      double min_eta_defect = 0, max_eta_defect = 0;
+      double max_plating_defect = 0; ///< max of -i on the defect faces
+    };
+    Interfaces
+    interfaces() const;
+
+    /// Defect-face vertices (all ranks), sorted by distance to the front.
+    std::vector<FaceNode<dim>>
+    defect_face_nodes() const;
+
+    /// Add phi_e, current density, interface overpotential and Li pressure
+    /// to @p data_out (the objects must live until build_patches()).
+    void
+    add_output(dealii::DataOut<dim> &data_out);
+
+    const ButlerVolmer &
+    get_kinetics() const
+    {
+      return kinetics;
+    }
+    dealii::types::global_dof_index
+    n_dofs() const
+    {
+      return dof_handler.n_dofs();
+    }
+    double
+    conductivity() const
+    {
+      return kappa;
+    }
+
+  private:
+    struct Assembly;
+    double
+    assemble(const CellDrive      &drive,
+             const DefectPressure &pressure,
+             bool                  jacobian,
+             Assembly             &a);
+    double
+    interface_pressure(dealii::types::boundary_id id,
+                       const dealii::Point<dim>  &x) const;
+    double
+    interface_phi_s(dealii::types::boundary_id id) const;
+
+    const DefectGeometry<dim>               &geometry;
+    const double                             kappa;
+    const ButlerVolmer                       kinetics;
+    const double                             stack_pressure;
+    const ElectrochemistryParameters         parameters;
+    MPI_Comm                                 comm;
+    dealii::FE_Q<dim>                        fe;
+    dealii::MappingQ1<dim>                   mapping;
+    dealii::DoFHandler<dim>                  dof_handler;
+    dealii::IndexSet                         locally_owned;
+    dealii::IndexSet                         locally_relevant;
+    dealii::AffineConstraints<double>        constraints;
+    dealii::PETScWrappers::MPI::SparseMatrix matrix;
+    dealii::PETScWrappers::MPI::Vector       solution; // ghosted
+    double                                   phi_s    = 0;
+    double                                   p_defect = 0;
+    DefectPressure                           last_pressure;
+    bool                                     initialised = false;
+    // output helpers
+    dealii::PETScWrappers::MPI::Vector              eta_field, p_field;
+    std::unique_ptr<dealii::DataPostprocessor<dim>> current_postprocessor;
+  };
+} // namespace lipen

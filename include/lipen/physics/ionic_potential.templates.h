@@ -1,0 +1,670 @@
+#pragma once
+
+#include <lipen/base/exceptions.h>
+#include <lipen/geometry/boundary_ids.h>
+#include <lipen/physics/ionic_potential.h>
+
+#include <deal.II/base/mpi.h>
+#include <deal.II/base/quadrature_lib.h>
+#include <deal.II/base/timer.h>
+#include <deal.II/dofs/dof_tools.h>
+#include <deal.II/fe/fe_values.h>
+#include <deal.II/lac/dynamic_sparsity_pattern.h>
+#include <deal.II/lac/petsc_precondition.h>
+#include <deal.II/lac/petsc_solver.h>
+#include <deal.II/lac/solver_control.h>
+#include <deal.II/lac/sparsity_tools.h>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace lipen
+{
+  namespace internal
+  {
+    /// -kappa grad phi_e and its magnitude.
+    template <int dim>
+    class CurrentDensityPostprocessor : public dealii::DataPostprocessor<dim>
+    {
+    public:
+      explicit CurrentDensityPostprocessor(const double kappa)
+        : kappa(kappa)
+      {
+      }
+      std::vector<std::string>
+      get_names() const override
+      {
+        std::vector<std::string> names(dim, "current_density");
+        names.emplace_back("current_density_magnitude");
+        return names;
+      }
+      std::vector<
+        dealii::DataComponentInterpretation::DataComponentInterpretation>
+      get_data_component_interpretation() const override
+      {
+        std::vector<
+          dealii::DataComponentInterpretation::DataComponentInterpretation>
+          kinds(
+            dim,
+            dealii::DataComponentInterpretation::component_is_part_of_vector);
+        kinds.push_back(
+          dealii::DataComponentInterpretation::component_is_scalar);
+        return kinds;
+      }
+      dealii::UpdateFlags
+      get_needed_update_flags() const override
+      {
+        return dealii::update_gradients;
+      }
+      void
+      evaluate_scalar_field(
+        const dealii::DataPostprocessorInputs::Scalar<dim> &inputs,
+        std::vector<dealii::Vector<double>>                &out) const override
+      {
+        for (unsigned int q = 0; q < out.size(); ++q)
+        {
+          const dealii::Tensor<1, dim> j =
+            -kappa * inputs.solution_gradients[q];
+          for (unsigned int d = 0; d < dim; ++d)
+            out[q][d] = j[d];
+          out[q][dim] = j.norm();
+        }
+      }
+
+    private:
+      const double kappa;
+    };
+  } // namespace internal
+
+  template <int dim>
+  struct IonicPotential<dim>::Assembly
+  {
+    dealii::PETScWrappers::MPI::Vector residual;           // R (owned)
+    dealii::PETScWrappers::MPI::Vector b_phi, b_p;         // dR/dphi_s, dR/dp
+    dealii::PETScWrappers::MPI::Vector c_phi, c_p;         // dg/dphi_e rows
+    double                             g_phi = 0, g_p = 0; // scalar residuals
+    double d[2][2] = {{0, 0}, {0, 0}};                     // dg/d(phi_s, p)
+  };
+
+  template <int dim>
+  IonicPotential<dim>::IonicPotential(
+    const DefectGeometry<dim>        &geometry,
+    const dealii::Triangulation<dim> &tria,
+    const Electrolyte                &material,
+    const ButlerVolmer               &kinetics,
+    const double                      stack_pressure,
+    const ElectrochemistryParameters &parameters)
+    : geometry(geometry)
+    , kappa(material.ionic_conductivity)
+    , kinetics(kinetics)
+    , stack_pressure(stack_pressure)
+    , parameters(parameters)
+    , comm(tria.get_communicator())
+    , fe(1)
+    , dof_handler(tria)
+  {
+    require(kappa > 0, "Material/Ionic conductivity", "must be positive [S/m]");
+    require(kinetics.i0 > 0 && std::isfinite(kinetics.i0),
+            "Material/Charge transfer resistance",
+            "must be positive [Ohm m^2]");
+  }
+
+  template <int dim>
+  IonicPotential<dim>::~IonicPotential()
+  {
+    dof_handler.clear();
+  }
+
+  template <int dim>
+  void
+  IonicPotential<dim>::setup()
+  {
+    dof_handler.distribute_dofs(fe);
+    locally_owned = dof_handler.locally_owned_dofs();
+    dealii::DoFTools::extract_locally_relevant_dofs(dof_handler,
+                                                    locally_relevant);
+    constraints.clear();
+    constraints.reinit(locally_relevant);
+    dealii::DoFTools::make_hanging_node_constraints(dof_handler, constraints);
+    constraints.close();
+    dealii::DynamicSparsityPattern dsp(locally_relevant);
+    dealii::DoFTools::make_sparsity_pattern(dof_handler,
+                                            dsp,
+                                            constraints,
+                                            false);
+    dealii::SparsityTools::distribute_sparsity_pattern(dsp,
+                                                       locally_owned,
+                                                       comm,
+                                                       locally_relevant);
+    matrix.reinit(locally_owned, locally_owned, dsp, comm);
+    solution.reinit(locally_owned, locally_relevant, comm);
+    initialised = false;
+  }
+
+  template <int dim>
+  double
+  IonicPotential<dim>::interface_phi_s(
+    const dealii::types::boundary_id id) const
+  {
+    return id == boundary_ids::counter_electrode ? 0. : phi_s;
+  }
+
+  template <int dim>
+  double
+  IonicPotential<dim>::face_pressure(const dealii::Point<dim> &x) const
+  {
+    if (last_pressure.kind == DefectPressure::profile)
+      return last_pressure.profile_function(geometry.front().distance(x));
+    return p_defect;
+  }
+
+  template <int dim>
+  double
+  IonicPotential<dim>::interface_pressure(const dealii::types::boundary_id id,
+                                          const dealii::Point<dim> &x) const
+  {
+    return id == boundary_ids::crack_face ? face_pressure(x) : stack_pressure;
+  }
+
+  template <int dim>
+  double
+  IonicPotential<dim>::assemble(const CellDrive      &drive,
+                                const DefectPressure &pressure,
+                                const bool            jacobian,
+                                Assembly             &a)
+  {
+    using namespace dealii;
+    const QGauss<dim>     quadrature(2);
+    const QGauss<dim - 1> face_quadrature(3);
+    FEValues<dim>         fe_values(mapping,
+                            fe,
+                            quadrature,
+                            update_gradients | update_JxW_values);
+    FEFaceValues<dim>     fe_face(mapping,
+                              fe,
+                              face_quadrature,
+                              update_values | update_quadrature_points |
+                                update_JxW_values);
+    const unsigned int    n = fe.n_dofs_per_cell();
+    FullMatrix<double>    cell_matrix(n, n);
+    Vector<double>        cell_r(n), cell_bphi(n), cell_bp(n), cell_cphi(n),
+      cell_cp(n);
+    std::vector<types::global_dof_index> dofs(n);
+    std::vector<Tensor<1, dim>>          grad(quadrature.size());
+    std::vector<double>                  phi(face_quadrature.size());
+
+    a.residual.reinit(locally_owned, comm);
+    if (jacobian)
+    {
+      matrix = 0;
+      for (auto *v : {&a.b_phi, &a.b_p, &a.c_phi, &a.c_p})
+        v->reinit(locally_owned, comm);
+    }
+    const bool galvanostatic = drive.kind == CellDrive::current_density;
+    const bool overpotential = drive.kind == CellDrive::electrode_overpotential;
+    const bool sealed        = pressure.kind == DefectPressure::sealed;
+    const double oF          = kinetics.omega_over_F;
+
+    // areas (for the constraint scaling), computed on the fly
+    double I_counter = 0, I_defect = 0, eta_electrode = 0, A_electrode = 0,
+           A_counter    = 0;
+    double d_defect_phi = 0, d_defect_p = 0; // dI_defect/d(phi_s, p)
+
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned())
+      {
+        fe_values.reinit(cell);
+        fe_values.get_function_gradients(solution, grad);
+        cell_matrix = 0;
+        cell_r      = 0;
+        cell_bphi = cell_bp = cell_cphi = cell_cp = 0;
+        for (unsigned int q = 0; q < quadrature.size(); ++q)
+          for (unsigned int i = 0; i < n; ++i)
+          {
+            const auto &gi = fe_values.shape_grad(i, q);
+            cell_r(i) += kappa * (grad[q] * gi) * fe_values.JxW(q);
+            if (jacobian)
+              for (unsigned int j = 0; j < n; ++j)
+                cell_matrix(i, j) +=
+                  kappa * (fe_values.shape_grad(j, q) * gi) * fe_values.JxW(q);
+          }
+        if (cell->at_boundary())
+          for (const unsigned int f : cell->face_indices())
+            if (cell->face(f)->at_boundary())
+            {
+              const auto id = cell->face(f)->boundary_id();
+              if (id != boundary_ids::crack_face &&
+                  id != boundary_ids::li_electrode &&
+                  id != boundary_ids::counter_electrode)
+                continue;
+              fe_face.reinit(cell, f);
+              fe_face.get_function_values(solution, phi);
+              const double ps = interface_phi_s(id);
+              for (unsigned int q = 0; q < face_quadrature.size(); ++q)
+              {
+                const double p =
+                  interface_pressure(id, fe_face.quadrature_point(q));
+                const double eta        = kinetics.overpotential(ps, phi[q], p);
+                const double i          = kinetics.current(eta);
+                const double di         = kinetics.derivative(eta);
+                const double JxW        = fe_face.JxW(q);
+                const bool plating_side = id != boundary_ids::counter_electrode;
+                if (id == boundary_ids::counter_electrode)
+                {
+                  I_counter += i * JxW;
+                  A_counter += JxW;
+                }
+                if (id == boundary_ids::li_electrode)
+                {
+                  eta_electrode += eta * JxW;
+                  A_electrode += JxW;
+                }
+                if (id == boundary_ids::crack_face)
+                {
+                  I_defect += i * JxW;
+                  d_defect_phi += di * JxW;
+                  d_defect_p += di * oF * JxW;
+                }
+                for (unsigned int k = 0; k < n; ++k)
+                {
+                  const double vk = fe_face.shape_value(k, q);
+                  cell_r(k) -= i * vk * JxW;
+                  if (!jacobian)
+                    continue;
+                  for (unsigned int j = 0; j < n; ++j)
+                    cell_matrix(k, j) +=
+                      di * fe_face.shape_value(j, q) * vk * JxW;
+                  if (plating_side)
+                    cell_bphi(k) -= di * vk * JxW;
+                  if (id == boundary_ids::crack_face)
+                  {
+                    cell_bp(k) -= di * oF * vk * JxW;
+                    cell_cp(k) -= di * vk * JxW; // d I_defect / d phi_e
+                  }
+                  if (galvanostatic && id == boundary_ids::counter_electrode)
+                    cell_cphi(k) -= di * vk * JxW; // d I_counter / d phi_e
+                  if (overpotential && id == boundary_ids::li_electrode)
+                    cell_cphi(k) -= vk * JxW; // d (int eta) / d phi_e
+                }
+              }
+            }
+        cell->get_dof_indices(dofs);
+        if (jacobian)
+        {
+          constraints.distribute_local_to_global(cell_matrix,
+                                                 cell_r,
+                                                 dofs,
+                                                 matrix,
+                                                 a.residual);
+          constraints.distribute_local_to_global(cell_bphi, dofs, a.b_phi);
+          constraints.distribute_local_to_global(cell_bp, dofs, a.b_p);
+          constraints.distribute_local_to_global(cell_cphi, dofs, a.c_phi);
+          constraints.distribute_local_to_global(cell_cp, dofs, a.c_p);
+        }
+        else
+          constraints.distribute_local_to_global(cell_r, dofs, a.residual);
+      }
+    a.residual.compress(VectorOperation::add);
+    if (jacobian)
+    {
+      matrix.compress(VectorOperation::add);
+      for (auto *v : {&a.b_phi, &a.b_p, &a.c_phi, &a.c_p})
+        v->compress(VectorOperation::add);
+    }
+    I_counter     = Utilities::MPI::sum(I_counter, comm);
+    I_defect      = Utilities::MPI::sum(I_defect, comm);
+    eta_electrode = Utilities::MPI::sum(eta_electrode, comm);
+    A_electrode   = Utilities::MPI::sum(A_electrode, comm);
+    A_counter     = Utilities::MPI::sum(A_counter, comm);
+    d_defect_phi  = Utilities::MPI::sum(d_defect_phi, comm);
+    d_defect_p    = Utilities::MPI::sum(d_defect_p, comm);
+
+    // scalar equations, each scaled to a current [A/m^(3-dim)]
+    const double conductance =
+      kinetics.i0 * (kinetics.f_anodic + kinetics.f_cathodic);
+    a.g_phi   = 0;
+    a.d[0][0] = a.d[0][1] = a.d[1][0] = a.d[1][1] = 0;
+    if (galvanostatic)
+      a.g_phi = I_counter - drive.value * A_counter;
+    else if (overpotential)
+    {
+      require(A_electrode > 0,
+              "Electrochemistry/Operation",
+              "'electrode overpotential' needs a flat plating electrode");
+      a.g_phi   = conductance * (eta_electrode + drive.value * A_electrode);
+      a.d[0][0] = conductance * A_electrode;
+      if (jacobian)
+        a.c_phi *= conductance;
+    }
+    a.g_p = 0;
+    if (sealed)
+    {
+      a.g_p     = I_defect + pressure.beta * (p_defect - pressure.p_old);
+      a.d[1][0] = d_defect_phi;
+      a.d[1][1] = d_defect_p + pressure.beta;
+    }
+    const double r = a.residual.l2_norm();
+    return std::sqrt(r * r + a.g_phi * a.g_phi + a.g_p * a.g_p);
+  }
+
+  template <int dim>
+  NewtonStatistics
+  IonicPotential<dim>::solve(const CellDrive      &drive,
+                             const DefectPressure &pressure)
+  {
+    using namespace dealii;
+    Timer            timer;
+    NewtonStatistics stats;
+    last_pressure          = pressure;
+    const bool phi_unknown = drive.kind != CellDrive::potential;
+    const bool p_unknown   = pressure.kind == DefectPressure::sealed;
+    if (drive.kind == CellDrive::potential)
+      phi_s = drive.value;
+    if (pressure.kind == DefectPressure::fixed)
+      p_defect = pressure.value;
+    if (!initialised)
+    {
+      // start from equilibrium at the stack pressure: phi_e = Omega p/F
+      PETScWrappers::MPI::Vector x(locally_owned, comm);
+      if (phi_unknown)
+        phi_s = 0;
+      x        = kinetics.omega_over_F * stack_pressure + phi_s;
+      solution = x;
+      if (p_unknown)
+        p_defect = stack_pressure;
+      initialised = true;
+    }
+    if (p_unknown && pressure.value != 0)
+      p_defect = pressure.value; // caller's start value
+
+    Assembly     a;
+    double       norm = assemble(drive, pressure, true, a);
+    const double oF   = kinetics.omega_over_F;
+    for (;;)
+    {
+      if (stats.newton_iterations >= parameters.max_newton_iterations ||
+          !std::isfinite(norm))
+      {
+        std::ostringstream m;
+        m << "the ionic-potential Newton iteration did not converge in "
+          << stats.newton_iterations << " iterations (residual " << norm
+          << "); the requested operating point may be unreachable: lower "
+             "Electrochemistry/Applied current density (or Cell voltage), or "
+             "raise Electrochemistry/Maximum Newton iterations";
+        throw InputError("parameter 'Electrochemistry/Maximum Newton "
+                         "iterations': " +
+                         m.str());
+      }
+      ++stats.newton_iterations;
+      // bordered Newton step: A x0 = -R, A x_k = b_k
+      PETScWrappers::PreconditionBoomerAMG::AdditionalData amg_data;
+      amg_data.symmetric_operator = true;
+      PETScWrappers::PreconditionBoomerAMG amg(matrix, amg_data);
+      const auto                           linear_solve =
+        [&](PETScWrappers::MPI::Vector &x, const PETScWrappers::MPI::Vector &b)
+      {
+        x.reinit(locally_owned, comm);
+        const double bnorm = b.l2_norm();
+        if (bnorm == 0)
+          return;
+        SolverControl control(2000, parameters.linear_tolerance * bnorm);
+        PETScWrappers::SolverCG cg(control, comm);
+        try
+        {
+          cg.solve(matrix, x, b, amg);
+        }
+        catch (...)
+        {
+          throw InputError(
+            "parameter 'Electrochemistry/Linear solver tolerance': CG did "
+            "not reach it in 2000 iterations; raise the tolerance");
+        }
+        stats.linear_iterations += control.last_step();
+      };
+      PETScWrappers::MPI::Vector minus_r(a.residual), x0, x_phi, x_p;
+      minus_r *= -1.;
+      linear_solve(x0, minus_r);
+      if (phi_unknown)
+        linear_solve(x_phi, a.b_phi);
+      if (p_unknown)
+        linear_solve(x_p, a.b_p);
+
+      // Schur complement on the scalar unknowns
+      double dphi = 0, dp = 0;
+      {
+        // rows: equation for phi_s (0), for p (1); columns phi_s, p
+        double S[2][2] = {{1, 0}, {0, 1}}, rhs[2] = {0, 0};
+        if (phi_unknown)
+        {
+          S[0][0] = a.d[0][0] - a.c_phi * x_phi;
+          S[0][1] = p_unknown ? a.d[0][1] - a.c_phi * x_p : 0.;
+          rhs[0]  = -a.g_phi - a.c_phi * x0;
+        }
+        if (p_unknown)
+        {
+          S[1][0] = phi_unknown ? a.d[1][0] - a.c_p * x_phi : 0.;
+          S[1][1] = a.d[1][1] - a.c_p * x_p;
+          rhs[1]  = -a.g_p - a.c_p * x0;
+        }
+        const double det = S[0][0] * S[1][1] - S[0][1] * S[1][0];
+        dphi             = (rhs[0] * S[1][1] - S[0][1] * rhs[1]) / det;
+        dp               = (S[0][0] * rhs[1] - S[1][0] * rhs[0]) / det;
+        if (!phi_unknown)
+          dphi = 0;
+        if (!p_unknown)
+          dp = 0;
+      }
+      PETScWrappers::MPI::Vector delta(x0);
+      if (phi_unknown)
+        delta.add(-dphi, x_phi);
+      if (p_unknown)
+        delta.add(-dp, x_p);
+      constraints.distribute(delta);
+      const double step =
+        std::max({delta.linfty_norm(), std::abs(dphi), oF * std::abs(dp)});
+
+      // converged: apply the (tiny) full step and stop
+      if (step <= parameters.newton_tolerance)
+      {
+        PETScWrappers::MPI::Vector x(locally_owned, comm);
+        x = solution;
+        x.add(1., delta);
+        solution = x;
+        phi_s += dphi;
+        p_defect += dp;
+        break;
+      }
+      // backtracking line search on the residual norm
+      PETScWrappers::MPI::Vector old(locally_owned, comm);
+      old                 = solution;
+      const double phi_s0 = phi_s, p0 = p_defect;
+      double       lambda = 1, trial = norm;
+      for (unsigned int k = 0; k < 20; ++k, lambda *= 0.5)
+      {
+        PETScWrappers::MPI::Vector x(old);
+        x.add(lambda, delta);
+        solution = x;
+        phi_s    = phi_s0 + lambda * dphi;
+        p_defect = p0 + lambda * dp;
+        Assembly t;
+        trial = assemble(drive, pressure, false, t);
+        if (std::isfinite(trial) && trial < (1. - 1e-4 * lambda) * norm)
+          break;
+      }
+      norm = std::isfinite(trial) ? assemble(drive, pressure, true, a) : trial;
+    }
+    stats.seconds = timer.wall_time();
+    return stats;
+  }
+
+  template <int dim>
+  typename IonicPotential<dim>::Interfaces
+  IonicPotential<dim>::interfaces() const
+  {
+    using namespace dealii;
+    const QGauss<dim - 1> face_quadrature(3);
+    FEFaceValues<dim>     fe_face(mapping,
+                              fe,
+                              face_quadrature,
+                              update_values | update_quadrature_points |
+                                update_JxW_values);
+    std::vector<double>   phi(face_quadrature.size());
+    Interfaces            r;
+    double min_eta = std::numeric_limits<double>::max(), max_eta = -min_eta;
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned() && cell->at_boundary())
+        for (const unsigned int f : cell->face_indices())
+          if (cell->face(f)->at_boundary())
+          {
+            const auto id = cell->face(f)->boundary_id();
+            if (id != boundary_ids::crack_face &&
+                id != boundary_ids::li_electrode &&
+                id != boundary_ids::counter_electrode)
+              continue;
+            fe_face.reinit(cell, f);
+            fe_face.get_function_values(solution, phi);
+            for (unsigned int q = 0; q < face_quadrature.size(); ++q)
+            {
+              const double eta = kinetics.overpotential(
+                interface_phi_s(id),
+                phi[q],
+                interface_pressure(id, fe_face.quadrature_point(q)));
+              const double i   = kinetics.current(eta);
+              const double JxW = fe_face.JxW(q);
+              if (id == boundary_ids::crack_face)
+              {
+                r.current_defect += i * JxW;
+                r.area_defect += JxW;
+                r.mean_eta_defect += eta * JxW;
+                r.max_plating_defect = std::max(r.max_plating_defect, -i);
+                min_eta              = std::min(min_eta, eta);
+                max_eta              = std::max(max_eta, eta);
+              }
+              else if (id == boundary_ids::li_electrode)
+              {
+                r.current_electrode += i * JxW;
+                r.area_electrode += JxW;
+                r.mean_eta_electrode += eta * JxW;
+              }
+              else
+              {
+                r.current_counter += i * JxW;
+                r.area_counter += JxW;
+              }
+            }
+          }
+    for (double *v : {&r.current_defect,
+                      &r.area_defect,
+                      &r.mean_eta_defect,
+                      &r.current_electrode,
+                      &r.area_electrode,
+                      &r.mean_eta_electrode,
+                      &r.current_counter,
+                      &r.area_counter})
+      *v = Utilities::MPI::sum(*v, comm);
+    r.mean_eta_defect /= std::max(r.area_defect, 1e-300);
+    r.mean_eta_electrode /= std::max(r.area_electrode, 1e-300);
+    r.min_eta_defect     = Utilities::MPI::min(min_eta, comm);
+    r.max_eta_defect     = Utilities::MPI::max(max_eta, comm);
+    r.max_plating_defect = Utilities::MPI::max(r.max_plating_defect, comm);
+    return r;
+  }
+
+  template <int dim>
+  std::vector<FaceNode<dim>>
+  IonicPotential<dim>::defect_face_nodes() const
+  {
+    using namespace dealii;
+    std::vector<std::array<double, dim + 1>> local;
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned() && cell->at_boundary())
+        for (const unsigned int f : cell->face_indices())
+          if (cell->face(f)->at_boundary() &&
+              cell->face(f)->boundary_id() == boundary_ids::crack_face)
+            for (const unsigned int v : cell->face(f)->vertex_indices())
+            {
+              std::array<double, dim + 1> entry;
+              for (unsigned int d = 0; d < dim; ++d)
+                entry[d] = cell->face(f)->vertex(v)[d];
+              entry[dim] = solution(cell->face(f)->vertex_dof_index(v, 0));
+              local.push_back(entry);
+            }
+    const auto                 all = Utilities::MPI::all_gather(comm, local);
+    std::vector<FaceNode<dim>> nodes;
+    for (const auto &part : all)
+      for (const auto &e : part)
+      {
+        FaceNode<dim> n;
+        for (unsigned int d = 0; d < dim; ++d)
+          n.x[d] = e[d];
+        n.phi_e = e[dim];
+        n.r     = geometry.front().distance(n.x);
+        nodes.push_back(n);
+      }
+    std::sort(nodes.begin(),
+              nodes.end(),
+              [](const FaceNode<dim> &a, const FaceNode<dim> &b)
+              {
+                if (a.r != b.r)
+                  return a.r < b.r;
+                for (unsigned int d = 0; d < dim; ++d)
+                  if (a.x[d] != b.x[d])
+                    return a.x[d] < b.x[d];
+                return false;
+              });
+    const double tol = 1e-9 * geometry.parameters().defect_size;
+    nodes.erase(std::unique(nodes.begin(),
+                            nodes.end(),
+                            [tol](const FaceNode<dim> &a,
+                                  const FaceNode<dim> &b)
+                            {
+                              return a.x.distance(b.x) < tol;
+                            }),
+                nodes.end());
+    return nodes;
+  }
+
+  template <int dim>
+  void
+  IonicPotential<dim>::add_output(dealii::DataOut<dim> &data_out)
+  {
+    using namespace dealii;
+    // interface overpotential and Li pressure at interface vertices
+    PETScWrappers::MPI::Vector eta(locally_owned, comm), p(locally_owned, comm);
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned() && cell->at_boundary())
+        for (const unsigned int f : cell->face_indices())
+          if (cell->face(f)->at_boundary())
+          {
+            const auto id = cell->face(f)->boundary_id();
+            if (id != boundary_ids::crack_face &&
+                id != boundary_ids::li_electrode &&
+                id != boundary_ids::counter_electrode)
+              continue;
+            for (const unsigned int v : cell->face(f)->vertex_indices())
+            {
+              const auto dof = cell->face(f)->vertex_dof_index(v, 0);
+              if (!locally_owned.is_element(dof))
+                continue;
+              const double pv =
+                interface_pressure(id, cell->face(f)->vertex(v));
+              eta(dof) =
+                kinetics.overpotential(interface_phi_s(id), solution(dof), pv);
+              p(dof) = pv;
+            }
+          }
+    eta.compress(VectorOperation::insert);
+    p.compress(VectorOperation::insert);
+    eta_field.reinit(locally_owned, locally_relevant, comm);
+    p_field.reinit(locally_owned, locally_relevant, comm);
+    eta_field = eta;
+    p_field   = p;
+    data_out.add_data_vector(dof_handler, solution, "ionic_potential");
+    data_out.add_data_vector(dof_handler, eta_field, "interface_overpotential");
+    data_out.add_data_vector(dof_handler, p_field, "li_pressure");
+    current_postprocessor =
+      std::make_unique<internal::CurrentDensityPostprocessor<dim>>(kappa);
+    data_out.add_data_vector(dof_handler, solution, *current_postprocessor);
+  }
+} // namespace lipen

@@ -1,0 +1,512 @@
+#pragma once
+
+#include <lipen/base/constants.h>
+#include <lipen/base/exceptions.h>
+#include <lipen/fracture/crack_metrics.h>
+#include <lipen/fracture/j_integral.h>
+#include <lipen/physics/lithium_flow.h>
+#include <lipen/simulator/electrochemistry_analysis.h>
+
+#include <deal.II/base/timer.h>
+
+#include <boost/math/tools/toms748_solve.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace lipen
+{
+  namespace internal
+  {
+    /// Piecewise-linear interpolation of y(x) (x ascending), clamped.
+    inline double
+    interpolate(const std::vector<double> &x,
+                const std::vector<double> &y,
+                const double               at)
+    {
+      if (at <= x.front())
+        return y.front();
+      if (at >= x.back())
+        return y.back();
+      const auto   k = std::upper_bound(x.begin(), x.end(), at) - x.begin();
+      const double t = (at - x[k - 1]) / (x[k] - x[k - 1]);
+      return (1 - t) * y[k - 1] + t * y[k];
+    }
+
+    inline std::string
+    to_string(const double v)
+    {
+      std::ostringstream o;
+      o << v;
+      return o.str();
+    }
+
+    /// Bracket and solve f(i) = 0 for i > 0 with f(lo) < 0 by TOMS 748;
+    /// hi is an initial guess that is expanded by @p expansion until f(hi) > 0.
+    template <typename F>
+    std::pair<double, unsigned int>
+    find_critical_current(const F     &f,
+                          double       lo,
+                          double       f_lo,
+                          double       hi,
+                          const double maximum,
+                          const double tolerance,
+                          const double expansion = 4.)
+    {
+      unsigned int evaluations = 0;
+      if (!(f_lo < 0))
+        throw InputError(
+          "parameter 'Loads/Stack pressure': the defect is already critical "
+          "at zero current (the stack pressure in the Li reaches the "
+          "crack-extension pressure); lower it");
+      double f_hi = f(hi);
+      ++evaluations;
+      while (f_hi < 0)
+      {
+        lo   = hi;
+        f_lo = f_hi;
+        hi *= expansion;
+        if (hi > maximum)
+          throw InputError(
+            "parameter 'Electrochemistry/Maximum current density': the "
+            "defect does not reach K_Ic below " +
+            to_string(maximum) +
+            " A/m^2 (unreachable critical current); raise it if that is "
+            "physical");
+        f_hi = f(hi);
+        ++evaluations;
+      }
+      std::uintmax_t iterations = 60;
+      const auto     r          = boost::math::tools::toms748_solve(
+        [&](const double i)
+        {
+          ++evaluations;
+          return f(i);
+        },
+        lo,
+        hi,
+        f_lo,
+        f_hi,
+        [tolerance](const double a, const double b)
+        {
+          return std::abs(b - a) <= tolerance * std::min(a, b);
+        },
+        iterations);
+      return {0.5 * (r.first + r.second), evaluations};
+    }
+  } // namespace internal
+
+  template <int dim>
+  std::unique_ptr<IonicPotential<dim>>
+  analyse_electrochemistry(const RunParameters    &parameters,
+                           const Electrolyte      &electrolyte,
+                           Elasticity<dim>        &elasticity,
+                           const double            sigma0_max,
+                           const double            crack_compliance,
+                           ElectrochemistryResult &result)
+  {
+    using namespace dealii;
+    const auto  &ec       = parameters.electrochemistry;
+    const auto  &geometry = elasticity.get_geometry();
+    const auto  &gp       = geometry.parameters();
+    const double c        = gp.defect_size;
+    require(gp.defect == "edge slit" || gp.defect == "blunt notch" ||
+              gp.defect == "semicircular surface flaw",
+            "Geometry/Defect type",
+            "electrochemistry needs a defect at the Li electrode: edge slit, "
+            "blunt notch or semicircular surface flaw (or set "
+            "Electrochemistry/Enabled = false)");
+    const bool flowing_possible = gp.defect == "edge slit";
+    require(ec.closure != "flowing" || flowing_possible,
+            "Electrochemistry/Li pressure closure",
+            "'flowing' is implemented for the 2D edge slit only; use sealed "
+            "or prescribed for this geometry");
+    electrolyte.validate();
+
+    const double       T = parameters.temperature;
+    const ButlerVolmer kinetics(electrolyte.exchange_current_density(T),
+                                ec.alpha_anodic,
+                                ec.alpha_cathodic,
+                                T,
+                                parameters.lithium.molar_volume());
+    const double       p_stack   = parameters.loads.stack_pressure;
+    auto               potential = std::make_unique<IonicPotential<dim>>(
+      geometry,
+      elasticity.get_dof_handler().get_triangulation(),
+      electrolyte,
+      kinetics,
+      p_stack,
+      ec);
+    potential->setup();
+    result.computed                 = true;
+    result.operation                = ec.operation;
+    result.closure                  = ec.closure;
+    result.exchange_current_density = kinetics.i0;
+    result.n_dofs                   = potential->n_dofs();
+    result.critical_pressure        = sigma0_max;
+
+    CellDrive drive;
+    if (ec.operation == "galvanostatic")
+      drive = {CellDrive::current_density, ec.applied_current_density};
+    else if (ec.operation == "potentiostatic")
+      drive = {CellDrive::potential, -ec.cell_voltage};
+    else
+      drive = {CellDrive::electrode_overpotential, ec.electrode_overpotential};
+
+    const double E_prime = electrolyte.plane_strain_modulus();
+    const double primary =
+      parameters.fracture.j_radii[parameters.fracture.j_radii.size() / 2];
+    const auto K_now = [&]()
+    {
+      const VirtualExtension<dim> q(geometry.front(),
+                                    0.5 * primary * c,
+                                    primary * c);
+      return std::sqrt(std::max(0., domain_j_integral(elasticity, q)) *
+                       E_prime);
+    };
+
+    // ---- flowing closure: fixed point of p(s) -> w(s), phi_e(s) -> p(s)
+    LithiumFlowLaw law;
+    law.law            = ec.flow_law;
+    law.viscosity      = ec.li_viscosity;
+    law.exponent       = ec.flow_law == "newtonian" ? 1. : ec.creep_exponent;
+    law.tau_reference  = ec.creep_reference_stress;
+    law.rate_reference = ec.creep_reference_rate;
+    std::vector<double> warm_p; // last converged profile (by node)
+    const auto          flowing_solve =
+      [&](const CellDrive &d, const LithiumFlowLaw &flow_law)
+    {
+      FlowingState st;
+      st.viscosity = flow_law.viscosity;
+      const LithiumFlow flow(flow_law, kinetics);
+      // nodes from the mouth (s = 0) to the tip (s = c)
+      auto              profile = crack_opening_profile(elasticity);
+      const std::size_t N       = profile.size() - 1;
+      auto              s       = std::make_shared<std::vector<double>>(N + 1);
+      auto p = std::make_shared<std::vector<double>>(N + 1, p_stack);
+      for (std::size_t j = 0; j <= N; ++j)
+        (*s)[j] = c - profile[N - j].first;
+      (*s)[0] = 0;
+      if (warm_p.size() == N + 1)
+        *p = warm_p;
+      else
+      {
+        // start from the sealed pressure at this drive: the crack must be
+        // open for Li to flow
+        potential->solve(d, {DefectPressure::sealed, 0});
+        std::fill(p->begin() + 1, p->end(), potential->defect_pressure());
+      }
+      const auto p_of_r = [s, p, c](const double r)
+      {
+        return internal::interpolate(*s, *p, c - r);
+      };
+      std::vector<double> w(N + 1), driving(N + 1);
+      double              omega = 1, last_change = 1e300;
+      bool                converged = false;
+      LithiumFlow::Result lub;
+      for (unsigned int it = 0; it < ec.max_coupling_iterations; ++it)
+      {
+        elasticity.set_crack_pressure_profile(p_of_r);
+        elasticity.assemble_rhs();
+        elasticity.solve();
+        profile = crack_opening_profile(elasticity);
+        AssertThrow(profile.size() == N + 1, ExcInternalError());
+        for (std::size_t j = 0; j <= N; ++j)
+          w[j] = profile[N - j].second;
+        const auto ns =
+          potential->solve(d, {DefectPressure::profile, 0, 0, 0, p_of_r});
+        result.newton_iterations += ns.newton_iterations;
+        result.linear_iterations += ns.linear_iterations;
+        const auto nodes = potential->defect_face_nodes();
+        AssertThrow(nodes.size() == N + 1, ExcInternalError());
+        for (std::size_t j = 0; j <= N; ++j)
+          driving[j] = potential->electrode_potential() - nodes[N - j].phi_e;
+        lub = flow.solve(*s, w, driving, p_stack, *p);
+        if (!lub.converged)
+          throw InputError(
+            "the Li flow (lubrication) Newton iteration did not converge; "
+            "check Electrochemistry/Li viscosity and the flow law "
+            "parameters");
+        double change = 0, scale = 1.;
+        for (std::size_t j = 0; j <= N; ++j)
+        {
+          change = std::max(change, std::abs(lub.p[j] - (*p)[j]));
+          scale  = std::max(scale, std::abs(lub.p[j] - p_stack));
+        }
+        change /= scale;
+        st.coupling_history.push_back(change);
+        if (change > last_change)
+          omega = std::max(0.1, 0.5 * omega);
+        last_change = change;
+        for (std::size_t j = 1; j <= N; ++j)
+          (*p)[j] += omega * (lub.p[j] - (*p)[j]);
+        if (change <= ec.coupling_tolerance)
+        {
+          converged = true;
+          break;
+        }
+      }
+      if (!converged)
+        throw InputError(
+          "parameter 'Electrochemistry/Maximum coupling iterations': the "
+          "flowing closure did not converge to Coupling tolerance = " +
+          internal::to_string(ec.coupling_tolerance) + " (last change " +
+          internal::to_string(st.coupling_history.back()) +
+          "); raise it or the tolerance");
+      // final consistent state with the converged profile
+      elasticity.set_crack_pressure_profile(p_of_r);
+      elasticity.assemble_rhs();
+      elasticity.solve();
+      potential->solve(d, {DefectPressure::profile, 0, 0, 0, p_of_r});
+      warm_p                 = *p;
+      st.coupling_iterations = st.coupling_history.size();
+      st.K_I                 = K_now();
+      st.s                   = *s;
+      st.p                   = *p;
+      st.w                   = w;
+      st.i                   = lub.current;
+      st.eta.resize(N + 1);
+      for (std::size_t j = 0; j <= N; ++j)
+        st.eta[j] = driving[j] + kinetics.omega_over_F * (*p)[j];
+      st.tip_pressure = p->back();
+      double area = 0, integral = 0;
+      for (std::size_t j = 0; j < N; ++j)
+      {
+        const double L = (*s)[j + 1] - (*s)[j];
+        integral += 0.5 * L * ((*p)[j] + (*p)[j + 1]);
+        area += L;
+      }
+      st.mean_pressure = integral / area;
+      st.mouth_flux    = lub.mouth_flux;
+      const auto I     = potential->interfaces();
+      st.plating_flux  = -2. * kinetics.omega_over_F * I.current_defect;
+      st.applied_current_density = I.current_counter / I.area_counter;
+      st.focusing_factor =
+        (-I.current_defect / I.area_defect) / st.applied_current_density;
+      st.cell_voltage = -potential->electrode_potential();
+      return st;
+    };
+
+    // ---- operating point
+    Timer timer;
+    if (ec.closure == "flowing")
+    {
+      result.flowing         = flowing_solve(drive, law);
+      result.defect_pressure = result.flowing.mean_pressure;
+    }
+    else if (ec.closure == "prescribed")
+    {
+      const auto s =
+        potential->solve(drive,
+                         {DefectPressure::fixed, ec.prescribed_pressure});
+      result.newton_iterations += s.newton_iterations;
+      result.linear_iterations += s.linear_iterations;
+    }
+    else if (!ec.transient)
+    {
+      const auto s = potential->solve(drive, {DefectPressure::sealed, 0});
+      result.newton_iterations += s.newton_iterations;
+      result.linear_iterations += s.linear_iterations;
+    }
+    else
+    {
+      // implicit Euler of C dp/dt = -(Omega/F) I_defect, steps growing by
+      // 1.2 from dt0 so that they sum to the end time
+      const double C_model = crack_compliance / geometry.model_copies();
+      require(C_model > 0,
+              "Electrochemistry/Sealed transient",
+              "needs an opening crack (positive compliance)");
+      const double ratio = 1.2;
+      double       dt    = ec.end_time * (ratio - 1) /
+                  (std::pow(ratio, double(ec.time_steps)) - 1);
+      double t = 0, p_old = p_stack;
+      result.transient_time.push_back(0);
+      result.transient_pressure.push_back(p_stack);
+      for (unsigned int n = 0; n < ec.time_steps; ++n, dt *= ratio)
+      {
+        // beta = F C/(Omega dt) [A/(m^(3-dim) Pa)]
+        const double beta = C_model / (kinetics.omega_over_F * dt);
+        const auto   s =
+          potential->solve(drive, {DefectPressure::sealed, p_old, beta, p_old});
+        result.newton_iterations += s.newton_iterations;
+        result.linear_iterations += s.linear_iterations;
+        t += dt;
+        p_old = potential->defect_pressure();
+        result.transient_time.push_back(t);
+        result.transient_pressure.push_back(p_old);
+      }
+    }
+    {
+      const auto I                   = potential->interfaces();
+      result.applied_current_density = I.current_counter / I.area_counter;
+      result.cell_voltage            = -potential->electrode_potential();
+      if (ec.closure != "flowing")
+        result.defect_pressure = potential->defect_pressure();
+      result.mean_eta_electrode = I.mean_eta_electrode;
+      result.mean_eta_defect    = I.mean_eta_defect;
+      result.min_eta_defect     = I.min_eta_defect;
+      result.max_eta_defect     = I.max_eta_defect;
+      result.defect_current     = I.current_defect;
+      result.focusing_factor =
+        (-I.current_defect / I.area_defect) / result.applied_current_density;
+      result.tip_focusing_factor =
+        I.max_plating_defect / result.applied_current_density;
+    }
+    result.time_potential = timer.wall_time();
+
+    // ---- critical current densities
+    if (ec.critical_current_search)
+    {
+      timer.restart();
+      // sealed: the uniform Li pressure reaches sigma0_max
+      const double R_ct = electrolyte.charge_transfer_resistance;
+      const double guess =
+        std::max(1e-3,
+                 0.5 * kinetics.omega_over_F * (sigma0_max - p_stack) /
+                   (R_ct + c / electrolyte.ionic_conductivity));
+      const auto sealed_p = [&](const double i)
+      {
+        const auto s = potential->solve({CellDrive::current_density, i},
+                                        {DefectPressure::sealed, 0});
+        result.newton_iterations += s.newton_iterations;
+        result.linear_iterations += s.linear_iterations;
+        return potential->defect_pressure() - sigma0_max;
+      };
+      const auto [i_c, n_eval] =
+        internal::find_critical_current(sealed_p,
+                                        0.,
+                                        p_stack - sigma0_max,
+                                        guess,
+                                        ec.maximum_current_density,
+                                        ec.critical_current_tolerance);
+      result.critical_current_sealed = i_c;
+      result.sealed_evaluations      = n_eval;
+      sealed_p(i_c);
+      result.cell_voltage_at_critical = -potential->electrode_potential();
+      result.eta_electrode_at_critical =
+        potential->interfaces().mean_eta_electrode;
+      // focusing on the open (unpressurised) defect at i_c
+      potential->solve({CellDrive::current_density, i_c},
+                       {DefectPressure::fixed, p_stack});
+      {
+        const auto I                = potential->interfaces();
+        result.focusing_factor_open = (-I.current_defect / I.area_defect) /
+                                      (I.current_counter / I.area_counter);
+        result.tip_focusing_factor_open =
+          I.max_plating_defect / (I.current_counter / I.area_counter);
+      }
+      // |eta_c| of the sealed defect under a given electrode overpotential
+      {
+        const auto sealed_eta = [&](const double eta)
+        {
+          const auto s =
+            potential->solve({CellDrive::electrode_overpotential, eta},
+                             {DefectPressure::sealed, 0});
+          result.newton_iterations += s.newton_iterations;
+          result.linear_iterations += s.linear_iterations;
+          return potential->defect_pressure() - sigma0_max;
+        };
+        potential->reset();
+        result.critical_overpotential_sealed =
+          internal::find_critical_current(sealed_eta,
+                                          0.,
+                                          p_stack - sigma0_max,
+                                          0.9 * kinetics.omega_over_F *
+                                            (sigma0_max - p_stack),
+                                          10.,
+                                          ec.critical_current_tolerance,
+                                          1.5)
+            .first;
+      }
+      result.time_search_sealed = timer.wall_time();
+
+      if (flowing_possible)
+      {
+        timer.restart();
+        const double        K_c         = electrolyte.fracture_toughness;
+        std::vector<double> viscosities = ec.flowing_viscosities;
+        if (viscosities.empty())
+          viscosities.push_back(ec.li_viscosity);
+        // K_I at zero current: the Li is at the stack pressure everywhere
+        const double K_zero = K_c * p_stack / sigma0_max;
+        for (const double mu : viscosities)
+        {
+          LithiumFlowLaw l = law;
+          l.viscosity      = mu;
+          FlowingCritical fc;
+          fc.viscosity = mu;
+          const auto f = [&](const double i)
+          {
+            return flowing_solve({CellDrive::current_density, i}, l).K_I - K_c;
+          };
+          std::pair<double, unsigned int> found;
+          try
+          {
+            found =
+              internal::find_critical_current(f,
+                                              0.,
+                                              K_zero - K_c,
+                                              i_c,
+                                              ec.maximum_current_density,
+                                              ec.critical_current_tolerance);
+          }
+          catch (const InputError &e)
+          {
+            // Li escapes fast enough that the defect never cracks below
+            // the search limit: reported as infinite, not an error
+            if (std::string(e.what()).find("Maximum current density") ==
+                std::string::npos)
+              throw;
+            fc.critical_current = std::numeric_limits<double>::infinity();
+            result.flowing_critical.push_back(fc);
+            continue;
+          }
+          fc.critical_current = found.first;
+          fc.evaluations      = found.second;
+          fc.at_critical =
+            flowing_solve({CellDrive::current_density, found.first}, l);
+          result.flowing_critical.push_back(fc);
+        }
+        result.time_search_flowing = timer.wall_time();
+      }
+      // restore the operating point for output
+      potential->reset();
+      warm_p.clear();
+      if (ec.closure == "flowing")
+        result.flowing = flowing_solve(drive, law);
+      else if (ec.closure == "prescribed")
+        potential->solve(drive,
+                         {DefectPressure::fixed, ec.prescribed_pressure});
+      else if (ec.transient)
+        potential->solve(drive,
+                         {DefectPressure::fixed, result.defect_pressure});
+      else
+        potential->solve(drive,
+                         {DefectPressure::sealed, result.defect_pressure});
+    }
+    for (const auto &node : potential->defect_face_nodes())
+    {
+      const double eta =
+        kinetics.overpotential(potential->electrode_potential(),
+                               node.phi_e,
+                               potential->face_pressure(node.x));
+      result.face_r.push_back(node.r);
+      result.face_eta.push_back(eta);
+      result.face_current.push_back(kinetics.current(eta));
+    }
+    // elasticity at the operating-point Li pressure (for the output)
+    if (ec.closure != "flowing")
+    {
+      const double p_op = result.defect_pressure;
+      elasticity.set_crack_pressure_profile(
+        [p_op](double)
+        {
+          return p_op;
+        });
+      elasticity.assemble_rhs();
+      elasticity.solve();
+    }
+    return potential;
+  }
+} // namespace lipen
