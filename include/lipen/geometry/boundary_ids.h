@@ -30,6 +30,14 @@ namespace lipen
     constexpr dealii::types::boundary_id counter_electrode    = 5;
     constexpr dealii::types::boundary_id far_field            = 6;
     constexpr dealii::types::boundary_id free_surface         = 7;
+
+    /// Li/electrolyte interfaces, where Butler-Volmer kinetics act: the
+    /// defect faces and both electrodes.
+    constexpr bool
+    is_li_interface(const dealii::types::boundary_id id)
+    {
+      return id == crack_face || id == li_electrode || id == counter_electrode;
+    }
   } // namespace boundary_ids
 
   /// Manifold id of the curved root of a blunt notch (a circle).

@@ -234,9 +234,7 @@ namespace lipen
             if (cell->face(f)->at_boundary())
             {
               const auto id = cell->face(f)->boundary_id();
-              if (id != boundary_ids::crack_face &&
-                  id != boundary_ids::li_electrode &&
-                  id != boundary_ids::counter_electrode)
+              if (!boundary_ids::is_li_interface(id))
                 continue;
               fe_face.reinit(cell, f);
               fe_face.get_function_values(solution, phi);
@@ -518,9 +516,7 @@ namespace lipen
           if (cell->face(f)->at_boundary())
           {
             const auto id = cell->face(f)->boundary_id();
-            if (id != boundary_ids::crack_face &&
-                id != boundary_ids::li_electrode &&
-                id != boundary_ids::counter_electrode)
+            if (!boundary_ids::is_li_interface(id))
               continue;
             fe_face.reinit(cell, f);
             fe_face.get_function_values(solution, phi);
@@ -638,9 +634,7 @@ namespace lipen
           if (cell->face(f)->at_boundary())
           {
             const auto id = cell->face(f)->boundary_id();
-            if (id != boundary_ids::crack_face &&
-                id != boundary_ids::li_electrode &&
-                id != boundary_ids::counter_electrode)
+            if (!boundary_ids::is_li_interface(id))
               continue;
             for (const unsigned int v : cell->face(f)->vertex_indices())
             {
