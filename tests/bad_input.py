@@ -21,6 +21,7 @@ with open(bad_syntax_prm, "w") as f:
     f.write("subsection Geometry\n  set Defect size 1e-5\nend\n")
 
 single = {"Study/Type": "single"}
+pf = {"Study/Type": "phase field", "Phase field/Length scale": "1e-6"}
 cases = [
     ("unknown entry in file", [unknown_prm], "Defect depth"),
     ("malformed line in file", [bad_syntax_prm], "bad_syntax.prm"),
@@ -89,6 +90,19 @@ cases = [
     ("study sizes out of range", set_args({"Study/Defect sizes":
                                            "1e-6, 5e-3"}),
      "Geometry/Defect size"),
+    ("phase field without a length scale", set_args(dict(pf, **{
+        "Phase field/Length scale": "0"})), "Phase field/Length scale"),
+    ("phase field residual stiffness", set_args(dict(pf, **{
+        "Phase field/Residual stiffness": "0.5"})), "Residual stiffness"),
+    ("process zone cells coarser than l/2", set_args(dict(pf, **{
+        "Phase field/Process zone cell size": "1e-6"})),
+     "Process zone cell size"),
+    ("phase field with electrochemistry", set_args(dict(pf, **{
+        "Electrochemistry/Enabled": "true"})), "Electrochemistry/Enabled"),
+    ("damage band in a blunt notch", set_args(dict(pf, **{
+        "Geometry/Defect type": "blunt notch"})), "Phase field/Initial crack"),
+    ("bad phase-field pressure", set_args(dict(pf, **{
+        "Phase field/Pressure": "1 +* t"})), "Phase field/Pressure"),
 ]
 
 # An output directory from an earlier run must survive a failed run.

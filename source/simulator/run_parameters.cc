@@ -84,10 +84,12 @@ namespace lipen
     prm.enter_subsection("Study");
     prm.declare_entry("Type",
                       "defect size",
-                      Patterns::Selection("single|defect size"),
+                      Patterns::Selection("single|defect size|phase field"),
                       "'single': one defect (Geometry/Defect size, Material). "
                       "'defect size': sweep defect sizes and materials and "
-                      "compute Y(c), sigma0_max(c) and |eta_c|(c).");
+                      "compute Y(c), sigma0_max(c) and |eta_c|(c). "
+                      "'phase field': grow the crack from the defect by "
+                      "phase-field fracture (subsection Phase field).");
     prm.declare_entry("Defect sizes",
                       "",
                       Patterns::List(Patterns::Double(0.), 0),
@@ -154,6 +156,7 @@ namespace lipen
     OutputParameters::declare_parameters(prm);
     StudyParameters::declare_parameters(prm);
     ElectrochemistryParameters::declare_parameters(prm);
+    PhaseFieldParameters::declare_parameters(prm);
   }
 
   void
@@ -171,7 +174,22 @@ namespace lipen
     output.parse_parameters(prm);
     study.parse_parameters(prm);
     electrochemistry.parse_parameters(prm);
+    phase_field.parse_parameters(prm);
     geometry.validate(dimension());
+    if (study.type == "phase field")
+    {
+      phase_field.resolved_length_scale(); // validates the entries
+      require(!electrochemistry.enabled,
+              "Electrochemistry/Enabled",
+              "the phase-field run does not couple the ionic potential yet; "
+              "set it to false (the Li pressure or volume is prescribed in "
+              "subsection Phase field)");
+      require(!(phase_field.initial_crack == "damage band" &&
+                geometry.defect == "blunt notch"),
+              "Phase field/Initial crack",
+              "'damage band' needs a slit-like defect; use 'notch' with the "
+              "blunt notch");
+    }
     if (electrochemistry.enabled)
     {
       require(geometry.surface_defect_2d() ||

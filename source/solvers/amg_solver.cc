@@ -18,9 +18,15 @@ namespace lipen
     }
   } // namespace
 
-  ElasticityAMGSolver::ElasticityAMGSolver(MPI_Comm comm, unsigned int dim)
+  ElasticityAMGSolver::ElasticityAMGSolver(
+    MPI_Comm           comm,
+    unsigned int       dim,
+    const std::string &prefix,
+    const unsigned int eigen_estimate_iterations)
     : comm(comm)
     , dim(dim)
+    , prefix(prefix)
+    , eigen_estimate_iterations(eigen_estimate_iterations)
   {
   }
 
@@ -80,8 +86,26 @@ namespace lipen
     // (2 ranks) at unchanged set-up time; options can still override it.
     PetscReal threshold[1] = {0.02};
     check(PCGAMGSetThreshold(pc, threshold, 1), "PCGAMGSetThreshold");
-    check(KSPSetOptionsPrefix(k, "lipen_elasticity_"), "KSPSetOptionsPrefix");
+    if (eigen_estimate_iterations > 0)
+    {
+      // a default only: options given by the user win
+      const std::string name = "-" + prefix + "pc_gamg_esteig_ksp_max_it";
+      PetscBool         set  = PETSC_FALSE;
+      check(PetscOptionsHasName(nullptr, nullptr, name.c_str(), &set),
+            "PetscOptionsHasName");
+      if (!set)
+        check(PetscOptionsSetValue(
+                nullptr,
+                name.c_str(),
+                std::to_string(eigen_estimate_iterations).c_str()),
+              "PetscOptionsSetValue");
+    }
+    check(KSPSetOptionsPrefix(k, prefix.c_str()), "KSPSetOptionsPrefix");
     check(KSPSetFromOptions(k), "KSPSetFromOptions");
+    // later changes of the matrix values keep this preconditioner until
+    // set_matrix() is called again
+    check(KSPSetReusePreconditioner(k, PETSC_TRUE),
+          "KSPSetReusePreconditioner");
     ksp         = k;
     needs_setup = true;
   }

@@ -1,4 +1,5 @@
 #include <lipen/base/constants.h>
+#include <lipen/simulator/phase_field_run.h>
 #include <lipen/study/study.h>
 
 #include <deal.II/base/mpi.h>
@@ -99,6 +100,11 @@ namespace lipen
             MPI_Comm                    comm,
             dealii::ConditionalOStream &pcout)
   {
+    if (parameters.study.type == "phase field")
+    {
+      run_phase_field(parameters, comm, pcout);
+      return {};
+    }
     Timer              wall;
     const bool         root = Utilities::MPI::this_mpi_process(comm) == 0;
     const std::string &dir  = parameters.output.directory;

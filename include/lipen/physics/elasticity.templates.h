@@ -3,6 +3,7 @@
 #include <lipen/base/exceptions.h>
 #include <lipen/geometry/boundary_ids.h>
 #include <lipen/physics/elasticity.h>
+#include <lipen/solvers/elasticity_dofs.h>
 
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/dofs/dof_tools.h>
@@ -81,34 +82,12 @@ namespace lipen
     locally_owned = dof_handler.locally_owned_dofs();
     dealii::DoFTools::extract_locally_relevant_dofs(dof_handler,
                                                     locally_relevant);
-    constraints.clear();
-    constraints.reinit(locally_relevant);
-    dealii::DoFTools::make_hanging_node_constraints(dof_handler, constraints);
-    for (const auto &[id, component] : geometry.symmetry_components())
-    {
-      dealii::ComponentMask mask(dim, false);
-      mask.set(component, true);
-      dealii::VectorTools::interpolate_boundary_values(
-        mapping,
-        dof_handler,
-        id,
-        dealii::Functions::ZeroFunction<dim>(dim),
-        constraints,
-        mask);
-    }
-    for (const auto &[point, component] : geometry.pinned_points())
-      for (const auto &cell : dof_handler.active_cell_iterators())
-        if (!cell->is_artificial())
-          for (const unsigned int v : cell->vertex_indices())
-            if (cell->vertex(v).distance(point) <
-                1e-8 * cell->minimum_vertex_distance())
-            {
-              const auto dof = cell->vertex_dof_index(v, component);
-              if (locally_relevant.is_element(dof) &&
-                  !constraints.is_constrained(dof))
-                constraints.add_line(dof);
-            }
-    constraints.close();
+    make_displacement_constraints(mapping,
+                                  dof_handler,
+                                  geometry,
+                                  {},
+                                  locally_relevant,
+                                  constraints);
 
     dealii::DynamicSparsityPattern dsp(locally_relevant);
     dealii::DoFTools::make_sparsity_pattern(dof_handler,
@@ -254,32 +233,7 @@ namespace lipen
   {
     if (matrix_changed)
     {
-      // coordinate of each owned DoF's support point in its direction
-      std::map<dealii::types::global_dof_index, dealii::Point<dim>> support;
-      dealii::DoFTools::map_dofs_to_support_points(mapping,
-                                                   dof_handler,
-                                                   support);
-      std::vector<dealii::IndexSet> component_dofs;
-      for (unsigned int d = 0; d < dim; ++d)
-      {
-        dealii::ComponentMask mask(dim, false);
-        mask.set(d, true);
-        component_dofs.push_back(
-          dealii::DoFTools::extract_dofs(dof_handler, mask));
-      }
-      std::vector<double> coordinates(locally_owned.n_elements());
-      unsigned int        k = 0;
-      for (const auto dof : locally_owned)
-      {
-        // GAMG's block size dim requires the DoFs of one support point
-        // to be consecutive and ordered by component.
-        const unsigned int d = k % dim;
-        if (!component_dofs[d].is_element(dof))
-          throw std::logic_error("elasticity DoFs are not numbered in "
-                                 "nodal blocks of dim");
-        coordinates[k] = support.at(dof)[d];
-        ++k;
-      }
+      const auto coordinates = rigid_body_coordinates(mapping, dof_handler);
       solver.set_matrix(matrix, coordinates);
       matrix_changed = false;
     }

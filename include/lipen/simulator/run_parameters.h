@@ -4,6 +4,7 @@
 #include <lipen/materials/material.h>
 #include <lipen/physics/elasticity.h>
 #include <lipen/physics/electrochemistry_parameters.h>
+#include <lipen/physics/phase_field_parameters.h>
 
 #include <deal.II/base/parameter_handler.h>
 
@@ -61,6 +62,7 @@ namespace lipen
     OutputParameters           output;
     StudyParameters            study;
     ElectrochemistryParameters electrochemistry;
+    PhaseFieldParameters       phase_field;
     Electrolyte                electrolyte;
     Lithium                    lithium;
     double                     temperature = 298.15;

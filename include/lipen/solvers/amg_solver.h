@@ -29,13 +29,23 @@ namespace lipen
    * command line with the prefix `-lipen_elasticity_` (e.g.
    * `-lipen_elasticity_ksp_monitor`).
    *
-   * The preconditioner is built once per matrix (call set_matrix()) and
-   * reused for every solve with that matrix.
+   * The preconditioner is built once per call of set_matrix() and reused
+   * for every solve, also when the values of the matrix change in place
+   * (a Newton or staggered iteration may keep a slightly stale AMG
+   * hierarchy as long as CG converges quickly).
    */
   class ElasticityAMGSolver
   {
   public:
-    ElasticityAMGSolver(MPI_Comm comm, unsigned int dim);
+    /// @p prefix: PETSc options prefix. @p eigen_estimate_iterations > 0
+    /// sets the Krylov iterations GAMG spends on the extreme eigenvalue
+    /// estimates of its Chebyshev smoothers (PETSc's default of 10
+    /// underestimates them for the degraded stiffness of a phase-field
+    /// crack, and CG then stops with an indefinite preconditioner).
+    ElasticityAMGSolver(MPI_Comm           comm,
+                        unsigned int       dim,
+                        const std::string &prefix = "lipen_elasticity_",
+                        unsigned int       eigen_estimate_iterations = 0);
     ~ElasticityAMGSolver();
 
     /// @p coordinates holds, for each locally owned DoF (in order), the
@@ -57,6 +67,8 @@ namespace lipen
                  destroy();
     MPI_Comm     comm;
     unsigned int dim;
+    std::string  prefix;
+    unsigned int eigen_estimate_iterations;
     void        *ksp = nullptr; // KSP, kept opaque to keep petsc headers out
     double       last_setup  = 0;
     bool         needs_setup = true;

@@ -1,0 +1,301 @@
+#pragma once
+
+#include <lipen/geometry/defect_geometry.h>
+#include <lipen/materials/material.h>
+#include <lipen/physics/elasticity.h>
+#include <lipen/physics/energy_split.h>
+#include <lipen/physics/phase_field_parameters.h>
+#include <lipen/solvers/amg_solver.h>
+
+#include <deal.II/base/quadrature_point_data.h>
+#include <deal.II/distributed/tria.h>
+#include <deal.II/dofs/dof_handler.h>
+#include <deal.II/fe/fe_q.h>
+#include <deal.II/fe/fe_system.h>
+#include <deal.II/fe/mapping_q1.h>
+#include <deal.II/lac/affine_constraints.h>
+#include <deal.II/lac/petsc_sparse_matrix.h>
+#include <deal.II/lac/petsc_vector.h>
+#include <deal.II/numerics/data_out.h>
+
+#include <string>
+#include <vector>
+
+namespace lipen
+{
+  /// History variable H = max over time of psi+ at one quadrature point,
+  /// transferable between meshes (L2 projection onto discontinuous Q1).
+  struct HistoryPoint : dealii::TransferableQuadraturePointData
+  {
+    double H = 0;
+    unsigned int
+    number_of_values() const override
+    {
+      return 1;
+    }
+    void
+    pack_values(std::vector<double> &v) const override
+    {
+      v[0] = H;
+    }
+    void
+    unpack_values(const std::vector<double> &v) override
+    {
+      H = std::max(v[0], 0.);
+    }
+  };
+
+  /**
+   * Phase-field fracture of a Li-pressurised crack (model.md 3.1, 3.5):
+   * displacement u (Q1^dim) and damage d (Q1) on one distributed, adaptive
+   * p4est mesh, solved by alternate minimisation of
+   *
+   *   Psi(u, d) = int g(d) psi+(eps(u)) + psi-(eps(u)) dx
+   *             + G_c/c_w int ( w(d)/l + l |grad d|^2 ) dx
+   *             - p V(u, d) - (boundary loads) . u,
+   *   V(u, d)   = - int u . grad d dx  [- int_{notch faces} u . n ds],
+   *
+   * g(d) = (1-d)^2 + k, AT2: w = d^2, c_w = 2; AT1: w = d, c_w = 8/3.
+   *
+   * Elasticity (d fixed): find u with the constraints of the geometry such
+   * that for all v
+   *   ( g(d) sigma+(eps u) + sigma-(eps u), eps(v) )
+   *       = - p (grad d, v) - (p n, v)_{notch faces} + (t, v)_{Gamma_N},
+   * nonlinear for the splits, solved by Newton (tangent of energy_split.h,
+   * backtracking on the residual) with CG + GAMG (rigid-body modes).
+   *
+   * Damage (u fixed), with the history H = max(H_n, psi+(eps u)):
+   *   minimise  int g(d) H + G_c/c_w (w(d)/l + l |grad d|^2) + p u.grad d
+   *   subject to  d_n <= d <= 1,
+   * i.e. the bound-constrained quadratic problem
+   *   ( (2H + a_w) d, e ) + ( a_g grad d, grad e ) = ( 2H - b_w, e ) - p (u,
+   * grad e) with a_w = G_c/l, a_g = G_c l, b_w = 0 (AT2) and a_w = 0, a_g = 3
+   * G_c l/4, b_w = 3 G_c/(8 l) (AT1). The reaction term
+   * ((2H + a_w) d, e) is mass-lumped, which keeps the matrix an M-matrix
+   * (no under- or overshoot of d, no cycling of the active set).
+   * Irreversibility is enforced twice: by the history field and by the lower
+   * bound d >= d_n of a primal-dual active-set solve (which also supplies AT1's
+   * d >= 0 and elastic threshold). Each active-set iteration is a CG +
+   * BoomerAMG solve.
+   *
+   * Initial crack: `damage band` sets d = 1 at the nodes within one
+   * process-zone cell h of the defect faces (so a whole layer of cells is
+   * broken; the faces then carry u.n = 0 like the rest of the symmetry
+   * plane); `notch` keeps the
+   * meshed slit with the pressure on its faces. Volume and energies are for
+   * the whole body (model_copies() of the symmetric model).
+   */
+  template <int dim>
+  class PhaseFieldFracture
+  {
+  public:
+    struct Iteration
+    {
+      unsigned int index      = 0;
+      double       residual_u = 0; ///< |R_u| / |f| with the new d
+      double       change_d   = 0; ///< max |d_k - d_(k-1)|
+      unsigned int newton     = 0;
+      unsigned int krylov_u   = 0;
+      unsigned int krylov_d   = 0;
+      unsigned int active_set = 0;
+      double       pressure   = 0;
+    };
+
+    struct StepResult
+    {
+      bool                   converged = false;
+      std::vector<Iteration> history;
+      unsigned int newton = 0, krylov_u = 0, krylov_d = 0, active_set = 0,
+                   volume_iterations = 0;
+      std::string message; ///< why it failed
+    };
+
+    struct Metrics
+    {
+      double pressure        = 0;
+      double crack_volume    = 0; ///< whole body
+      double elastic_energy  = 0;
+      double fracture_energy = 0;
+      /// initial defect plus (E_frac - E_frac(0)) / G_c,eff: length (2D)
+      /// or area (3D) of the whole crack
+      double crack_measure = 0;
+      double crack_size    = 0; ///< a or c from crack_measure
+      double tip_distance  = 0; ///< farthest d >= 1/2 from the origin
+      dealii::Point<dim> tip;
+      double             penetration_depth    = 0; ///< surface defects
+      double             min_damage_increment = 0; ///< min (d - d_n) over nodes
+      double             max_damage           = 0;
+    };
+
+    PhaseFieldFracture(const DefectGeometry<dim> &geometry,
+                       dealii::parallel::distributed::Triangulation<dim> &tria,
+                       const Electrolyte          &material,
+                       const LoadParameters       &loads,
+                       const PhaseFieldParameters &parameters,
+                       const ElasticityParameters &solver);
+
+    /// Refine around the initial crack to the process-zone cell size, set
+    /// up the DoFs and compute the initial damage (the optimal profile
+    /// about the damage band, or 0 for a notch).
+    void
+    initialise();
+
+    /// Solve one load step by alternate minimisation: @p load is the
+    /// pressure [Pa] (pressure loading) or the Li volume (volume loading).
+    StepResult
+    solve_step(double load);
+
+    /// Make the current state the start of the next step (updates H).
+    void
+    accept_step();
+    /// Return to the state at the start of the step.
+    void
+    restore_step();
+
+    /// True when every cell with d or H above the thresholds has
+    /// h <= process-zone cell size.
+    bool
+    process_zone_resolved() const;
+    /// Refine (and coarsen) by the thresholds, transferring u, d, the step
+    /// state and the history. Returns whether the mesh changed.
+    bool
+    adapt_mesh();
+
+    Metrics
+    metrics() const;
+
+    /// Add displacement, damage, stress, driving force, history to @p out.
+    /// @p cell_data holds the cell fields until the patches are built.
+    void
+    add_output(dealii::DataOut<dim>               &out,
+               std::vector<dealii::Vector<float>> &cell_data) const;
+
+    double
+    length_scale() const
+    {
+      return ell;
+    }
+    double
+    process_zone_h() const
+    {
+      return h_pz;
+    }
+    double
+    critical_energy_release_rate() const
+    {
+      return Gc;
+    }
+    /// G_c (1 + h/(2l)) for AT2, G_c (1 + 3h/(8l)) for AT1.
+    double
+    effective_toughness() const;
+    double
+    pressure() const
+    {
+      return p;
+    }
+    dealii::types::global_dof_index
+    n_dofs_u() const
+    {
+      return dof_u.n_dofs();
+    }
+    dealii::types::global_dof_index
+    n_dofs_d() const
+    {
+      return dof_d.n_dofs();
+    }
+    const dealii::DoFHandler<dim> &
+    get_dof_handler_u() const
+    {
+      return dof_u;
+    }
+    const dealii::PETScWrappers::MPI::Vector &
+    get_damage() const
+    {
+      return d;
+    }
+
+  private:
+    using CellIt = typename dealii::Triangulation<dim>::cell_iterator;
+
+    void
+    setup_dofs();
+    /// Assemble the Newton system (matrix only if @p with_matrix) at the
+    /// current u, d and pressure; returns |R| over |f|.
+    double
+    assemble_u(bool with_matrix, double pressure_value);
+    /// Newton for u at fixed d and pressure; false if it fails.
+    bool
+    solve_u(double pressure_value, StepResult &r, Iteration &it);
+    /// Pressure (secant iteration) and u with V_crack(u, d) = @p target.
+    bool
+    solve_for_volume(double target, StepResult &r, Iteration &it);
+    /// Whole-body crack volume of the current u, d.
+    double
+    crack_volume() const;
+    /// Hanging nodes, the band (d = 1) and, if given, the active set
+    /// (-1: d = d_n, +1: d = 1).
+    void
+    make_damage_constraints(const dealii::PETScWrappers::MPI::Vector *active,
+                            dealii::AffineConstraints<double>        &c) const;
+    /// The damage system with constraints @p c (if @p system), or the
+    /// gradient A d - b of the damage energy and diag(A).
+    void
+    assemble_d(const dealii::AffineConstraints<double> &c,
+               bool                                     system,
+               dealii::PETScWrappers::MPI::Vector      &residual,
+               dealii::PETScWrappers::MPI::Vector      &diagonal);
+    /// Damage sub-problem by the primal-dual active-set method.
+    void
+    solve_d(StepResult &r, Iteration &it);
+    /// Cells (by active index) where the crack is or is about to be.
+    std::vector<bool>
+    process_zone_cells() const;
+    double
+    cell_size(const CellIt &cell) const;
+    /// Execute the flagged refinement and transfer all fields.
+    void
+    execute_refinement();
+    double
+    history_threshold() const
+    {
+      return 3. * Gc / (16. * ell);
+    }
+
+    const DefectGeometry<dim>                         &geometry;
+    dealii::parallel::distributed::Triangulation<dim> &tria;
+    const Electrolyte                                  material;
+    const LoadParameters                               loads;
+    const PhaseFieldParameters                         prm;
+    const ElasticityParameters                         solver_prm;
+    const EnergySplit                                  split;
+    MPI_Comm                                           comm;
+    const double                                       lambda, mu, Gc;
+    double                                             ell = 0, h_pz = 0;
+    const bool                                         band;
+    double                                             p = 0, p_n = 0;
+    double                                             load_norm = 0;
+    double initial_fracture_energy                               = 0;
+    /// last active set of the damage problem (-1 lower, 0, +1 upper) for
+    /// the locally owned DoFs, reused as the next starting guess
+    std::vector<double> active_set;
+    bool                amg_valid      = false;
+    unsigned int        amg_iterations = 0; ///< CG its after the last rebuild
+    /// locally relevant damage DoFs of the initial band (d = 1)
+    std::vector<dealii::types::global_dof_index> band_dofs;
+
+    dealii::MappingQ1<dim>            mapping;
+    dealii::FESystem<dim>             fe_u;
+    dealii::FE_Q<dim>                 fe_d;
+    dealii::DoFHandler<dim>           dof_u, dof_d;
+    dealii::IndexSet                  owned_u, relevant_u, owned_d, relevant_d;
+    dealii::AffineConstraints<double> constraints_u, constraints_d;
+
+    dealii::PETScWrappers::MPI::SparseMatrix matrix_u, matrix_d;
+    dealii::PETScWrappers::MPI::Vector       rhs_u, rhs_d;
+    /// ghosted states: current and start of step
+    dealii::PETScWrappers::MPI::Vector            u, u_n, d, d_n;
+    dealii::CellDataStorage<CellIt, HistoryPoint> history;
+    ElasticityAMGSolver                           amg_u;
+    std::vector<double>                           rigid_body_coordinates;
+  };
+} // namespace lipen

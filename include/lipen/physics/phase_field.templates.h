@@ -1,0 +1,1187 @@
+#pragma once
+
+#include <lipen/base/exceptions.h>
+#include <lipen/geometry/boundary_ids.h>
+#include <lipen/physics/phase_field.h>
+#include <lipen/solvers/elasticity_dofs.h>
+
+#include <deal.II/base/quadrature_lib.h>
+#include <deal.II/distributed/solution_transfer.h>
+#include <deal.II/dofs/dof_tools.h>
+#include <deal.II/fe/fe_dgq.h>
+#include <deal.II/fe/fe_values.h>
+#include <deal.II/lac/dynamic_sparsity_pattern.h>
+#include <deal.II/lac/petsc_precondition.h>
+#include <deal.II/lac/petsc_solver.h>
+#include <deal.II/lac/solver_control.h>
+#include <deal.II/lac/sparsity_tools.h>
+#include <deal.II/numerics/vector_tools.h>
+
+#include <cmath>
+
+namespace lipen
+{
+  template <int dim>
+  PhaseFieldFracture<dim>::PhaseFieldFracture(
+    const DefectGeometry<dim>                         &geometry,
+    dealii::parallel::distributed::Triangulation<dim> &tria,
+    const Electrolyte                                 &material,
+    const LoadParameters                              &loads,
+    const PhaseFieldParameters                        &parameters,
+    const ElasticityParameters                        &solver)
+    : geometry(geometry)
+    , tria(tria)
+    , material(material)
+    , loads(loads)
+    , prm(parameters)
+    , solver_prm(solver)
+    , split(energy_split_from_string(parameters.split))
+    , comm(tria.get_communicator())
+    , lambda(material.lame_lambda())
+    , mu(material.shear_modulus())
+    , Gc(material.critical_energy_release_rate())
+    , band(parameters.initial_crack == "damage band")
+    , fe_u(dealii::FE_Q<dim>(1), dim)
+    , fe_d(1)
+    , dof_u(tria)
+    , dof_d(tria)
+    , amg_u(comm, dim, "lipen_phase_field_", 50)
+  {
+    ell  = prm.resolved_length_scale();
+    h_pz = prm.resolved_process_zone_h();
+    require(!(band && geometry.parameters().defect == "blunt notch"),
+            "Phase field/Initial crack",
+            "'damage band' needs a slit-like defect (edge slit, centre slit, "
+            "penny, surface flaw); use 'notch' for the blunt notch");
+  }
+
+  template <int dim>
+  double
+  PhaseFieldFracture<dim>::effective_toughness() const
+  {
+    return prm.model == "AT1" ? Gc * (1. + 3. * h_pz / (8. * ell)) :
+                                Gc * (1. + h_pz / (2. * ell));
+  }
+
+  template <int dim>
+  void
+  PhaseFieldFracture<dim>::setup_dofs()
+  {
+    using namespace dealii;
+    dof_u.distribute_dofs(fe_u);
+    dof_d.distribute_dofs(fe_d);
+    owned_u = dof_u.locally_owned_dofs();
+    owned_d = dof_d.locally_owned_dofs();
+    DoFTools::extract_locally_relevant_dofs(dof_u, relevant_u);
+    DoFTools::extract_locally_relevant_dofs(dof_d, relevant_d);
+
+    std::map<types::boundary_id, unsigned int> extra;
+    if (band)
+      extra[boundary_ids::crack_face] = geometry.crack_plane_normal();
+    make_displacement_constraints(mapping,
+                                  dof_u,
+                                  geometry,
+                                  extra,
+                                  relevant_u,
+                                  constraints_u);
+
+    // the band: nodes within one process-zone cell of the defect faces,
+    // so that a whole layer of cells is broken (g = k) about the faces
+    band_dofs.clear();
+    if (band)
+    {
+      std::map<types::global_dof_index, Point<dim>> support;
+      DoFTools::map_dofs_to_support_points(mapping, dof_d, support);
+      // only nodes whose projection onto the crack plane lies on the
+      // faces: the band must not lengthen the crack beyond its front
+      const unsigned int normal = geometry.crack_plane_normal();
+      for (const auto &[i, x] : support)
+      {
+        const double r = geometry.front().distance_to_faces(x);
+        if (relevant_d.is_element(i) && r <= h_pz * (1. + 1e-6) &&
+            r <= std::abs(x[normal]) + 1e-9 * h_pz)
+          band_dofs.push_back(i);
+      }
+    }
+    make_damage_constraints(nullptr, constraints_d);
+
+    {
+      DynamicSparsityPattern dsp(relevant_u);
+      DoFTools::make_sparsity_pattern(dof_u, dsp, constraints_u, false);
+      SparsityTools::distribute_sparsity_pattern(dsp,
+                                                 owned_u,
+                                                 comm,
+                                                 relevant_u);
+      matrix_u.reinit(owned_u, owned_u, dsp, comm);
+    }
+    {
+      // the active-set constraints change, so build the pattern without
+      // the Dirichlet part (hanging nodes only keep it valid)
+      AffineConstraints<double> hanging(relevant_d);
+      DoFTools::make_hanging_node_constraints(dof_d, hanging);
+      hanging.close();
+      DynamicSparsityPattern dsp(relevant_d);
+      DoFTools::make_sparsity_pattern(dof_d, dsp, hanging, false);
+      SparsityTools::distribute_sparsity_pattern(dsp,
+                                                 owned_d,
+                                                 comm,
+                                                 relevant_d);
+      matrix_d.reinit(owned_d, owned_d, dsp, comm);
+    }
+    rhs_u.reinit(owned_u, comm);
+    rhs_d.reinit(owned_d, comm);
+    for (auto *v : {&u, &u_n})
+      v->reinit(owned_u, relevant_u, comm);
+    for (auto *v : {&d, &d_n})
+      v->reinit(owned_d, relevant_d, comm);
+
+    const QGauss<dim> quadrature(2);
+    for (const auto &cell : tria.active_cell_iterators())
+      if (cell->is_locally_owned())
+        history.template initialize<HistoryPoint>(CellIt(cell),
+                                                  quadrature.size());
+    rigid_body_coordinates = lipen::rigid_body_coordinates(mapping, dof_u);
+    active_set.clear();
+    amg_valid = false;
+  }
+
+  template <int dim>
+  double
+  PhaseFieldFracture<dim>::assemble_u(const bool with_matrix, const double pv)
+  {
+    using namespace dealii;
+    if (with_matrix)
+      matrix_u = 0;
+    rhs_u = 0;
+    PETScWrappers::MPI::Vector           load(owned_u, comm);
+    const QGauss<dim>                    quadrature(2);
+    const QGauss<dim - 1>                face_quadrature(2);
+    FEValues<dim>                        fv_u(mapping,
+                       fe_u,
+                       quadrature,
+                       update_gradients | update_values | update_JxW_values);
+    FEValues<dim>                        fv_d(mapping,
+                       fe_d,
+                       quadrature,
+                       update_values | update_gradients);
+    FEFaceValues<dim>                    fv_face(mapping,
+                              fe_u,
+                              face_quadrature,
+                              update_values | update_normal_vectors |
+                                update_JxW_values);
+    const FEValuesExtractors::Vector     disp(0);
+    const unsigned int                   n  = fe_u.n_dofs_per_cell();
+    const unsigned int                   nq = quadrature.size();
+    FullMatrix<double>                   K(n, n);
+    Vector<double>                       R(n), F(n);
+    std::vector<types::global_dof_index> dofs(n);
+    std::vector<SymmetricTensor<2, dim>> eps(nq), sym(n);
+    std::vector<double>                  dv(nq);
+    std::vector<Tensor<1, dim>>          dg(nq);
+    const double                         k = prm.residual_stiffness;
+
+    auto cell_d = dof_d.begin_active();
+    for (auto cell = dof_u.begin_active(); cell != dof_u.end();
+         ++cell, ++cell_d)
+      if (cell->is_locally_owned())
+      {
+        fv_u.reinit(cell);
+        fv_d.reinit(cell_d);
+        fv_u[disp].get_function_symmetric_gradients(u, eps);
+        fv_d.get_function_values(d, dv);
+        fv_d.get_function_gradients(d, dg);
+        K = 0;
+        R = 0;
+        F = 0;
+        for (unsigned int q = 0; q < nq; ++q)
+        {
+          const double dc  = std::clamp(dv[q], 0., 1.);
+          const double g   = (1. - dc) * (1. - dc) + k;
+          const double JxW = fv_u.JxW(q);
+          const auto sigma = degraded_stress<dim>(eps[q], g, lambda, mu, split);
+          for (unsigned int i = 0; i < n; ++i)
+          {
+            sym[i] = fv_u[disp].symmetric_gradient(i, q);
+            R(i) += (sigma * sym[i]) * JxW;
+            F(i) -= pv * (dg[q] * fv_u[disp].value(i, q)) * JxW;
+          }
+          if (with_matrix)
+          {
+            const auto C = degraded_tangent<dim>(eps[q], g, lambda, mu, split);
+            for (unsigned int i = 0; i < n; ++i)
+            {
+              const auto Ci = sym[i] * C;
+              for (unsigned int j = 0; j < n; ++j)
+                K(i, j) += (Ci * sym[j]) * JxW;
+            }
+          }
+        }
+        if (cell->at_boundary())
+          for (const unsigned int f : cell->face_indices())
+            if (cell->face(f)->at_boundary())
+            {
+              const auto id = cell->face(f)->boundary_id();
+              double     t  = 0; // traction = t n
+              if (id == boundary_ids::crack_face && !band)
+                t = -pv;
+              else if (id == boundary_ids::far_field)
+                t = loads.far_field_stress;
+              else if (id == boundary_ids::li_electrode ||
+                       id == boundary_ids::counter_electrode)
+                t = -loads.stack_pressure;
+              if (t == 0)
+                continue;
+              fv_face.reinit(cell, f);
+              for (unsigned int q = 0; q < face_quadrature.size(); ++q)
+                for (unsigned int i = 0; i < n; ++i)
+                  F(i) +=
+                    t * (fv_face.normal_vector(q) * fv_face[disp].value(i, q)) *
+                    fv_face.JxW(q);
+            }
+        cell->get_dof_indices(dofs);
+        Vector<double> rhs_cell(F);
+        rhs_cell -= R;
+        if (with_matrix)
+          constraints_u.distribute_local_to_global(K,
+                                                   rhs_cell,
+                                                   dofs,
+                                                   matrix_u,
+                                                   rhs_u);
+        else
+          constraints_u.distribute_local_to_global(rhs_cell, dofs, rhs_u);
+        constraints_u.distribute_local_to_global(F, dofs, load);
+      }
+    if (with_matrix)
+      matrix_u.compress(VectorOperation::add);
+    rhs_u.compress(VectorOperation::add);
+    load.compress(VectorOperation::add);
+    load_norm = load.l2_norm();
+    return load_norm > 0 ? rhs_u.l2_norm() / load_norm : 0.;
+  }
+
+  template <int dim>
+  bool
+  PhaseFieldFracture<dim>::solve_u(const double pv,
+                                   StepResult  &r,
+                                   Iteration   &it)
+  {
+    using namespace dealii;
+    const double tol =
+      std::max(1e-3 * prm.residual_tolerance, 100. * solver_prm.tolerance);
+    double res = assemble_u(true, pv);
+    if (load_norm == 0)
+    {
+      u = 0;
+      return true;
+    }
+    bool have_matrix = true;
+    for (unsigned int k = 0; res > tol; ++k)
+    {
+      if (k == 50)
+        return false;
+      if (!have_matrix)
+        assemble_u(true, pv);
+      PETScWrappers::MPI::Vector delta(owned_u, comm), u0(owned_u, comm),
+        trial(owned_u, comm);
+      // the AMG hierarchy is rebuilt only when CG needs clearly more
+      // iterations than right after the last rebuild (or fails)
+      LinearSolveStatistics s;
+      for (unsigned int attempt = 0;; ++attempt)
+      {
+        if (!amg_valid)
+        {
+          amg_u.set_matrix(matrix_u, rigid_body_coordinates);
+          amg_valid      = true;
+          amg_iterations = 0;
+        }
+        try
+        {
+          delta = 0;
+          s     = amg_u.solve(delta,
+                          rhs_u,
+                          solver_prm.tolerance,
+                          solver_prm.max_iterations);
+        }
+        catch (const InputError &)
+        {
+          if (attempt > 0 || amg_iterations == 0)
+            throw;
+          amg_valid = false;
+          continue;
+        }
+        break;
+      }
+      if (amg_iterations == 0)
+        amg_iterations = s.iterations;
+      else if (s.iterations > 2 * amg_iterations + 10)
+        amg_valid = false;
+      constraints_u.distribute(delta);
+      it.krylov_u += s.iterations;
+      r.krylov_u += s.iterations;
+      ++it.newton;
+      ++r.newton;
+      u0           = u;
+      double alpha = 1, res_new = 0;
+      for (unsigned int ls = 0; ls < 8; ++ls, alpha *= 0.5)
+      {
+        trial = u0;
+        trial.add(alpha, delta);
+        u       = trial;
+        res_new = assemble_u(false, pv);
+        if (res_new < res || split == EnergySplit::none)
+          break;
+      }
+      res         = res_new;
+      have_matrix = false;
+    }
+    return true;
+  }
+
+  template <int dim>
+  double
+  PhaseFieldFracture<dim>::crack_volume() const
+  {
+    using namespace dealii;
+    const QGauss<dim>     quadrature(2);
+    const QGauss<dim - 1> face_quadrature(2);
+    FEValues<dim>         fv_u(mapping,
+                       fe_u,
+                       quadrature,
+                       update_values | update_JxW_values);
+    FEValues<dim>         fv_d(mapping, fe_d, quadrature, update_gradients);
+    FEFaceValues<dim>     fv_face(mapping,
+                              fe_u,
+                              face_quadrature,
+                              update_values | update_normal_vectors |
+                                update_JxW_values);
+    const FEValuesExtractors::Vector disp(0);
+    std::vector<Tensor<1, dim>> uv(quadrature.size()), dg(quadrature.size()),
+      uf(face_quadrature.size());
+    double V      = 0;
+    auto   cell_d = dof_d.begin_active();
+    for (auto cell = dof_u.begin_active(); cell != dof_u.end();
+         ++cell, ++cell_d)
+      if (cell->is_locally_owned())
+      {
+        fv_u.reinit(cell);
+        fv_d.reinit(cell_d);
+        fv_u[disp].get_function_values(u, uv);
+        fv_d.get_function_gradients(d, dg);
+        for (unsigned int q = 0; q < quadrature.size(); ++q)
+          V -= (uv[q] * dg[q]) * fv_u.JxW(q);
+        if (!band && cell->at_boundary())
+          for (const unsigned int f : cell->face_indices())
+            if (cell->face(f)->at_boundary() &&
+                cell->face(f)->boundary_id() == boundary_ids::crack_face)
+            {
+              fv_face.reinit(cell, f);
+              fv_face[disp].get_function_values(u, uf);
+              for (unsigned int q = 0; q < face_quadrature.size(); ++q)
+                V -= (uf[q] * fv_face.normal_vector(q)) * fv_face.JxW(q);
+            }
+      }
+    return geometry.model_copies() * Utilities::MPI::sum(V, comm);
+  }
+
+  template <int dim>
+  void
+  PhaseFieldFracture<dim>::make_damage_constraints(
+    const dealii::PETScWrappers::MPI::Vector *active,
+    dealii::AffineConstraints<double>        &c) const
+  {
+    using namespace dealii;
+    c.clear();
+    c.reinit(relevant_d);
+    DoFTools::make_hanging_node_constraints(dof_d, c);
+    for (const auto i : band_dofs)
+      if (!c.is_constrained(i))
+      {
+        c.add_line(i);
+        c.set_inhomogeneity(i, 1.);
+      }
+    if (active)
+      for (const auto i : relevant_d)
+      {
+        const double a = (*active)[i];
+        if (a != 0 && !c.is_constrained(i))
+        {
+          c.add_line(i);
+          c.set_inhomogeneity(i, a > 0 ? 1. : std::max(0., double(d_n[i])));
+        }
+      }
+    c.close();
+  }
+
+  template <int dim>
+  void
+  PhaseFieldFracture<dim>::assemble_d(
+    const dealii::AffineConstraints<double> &c,
+    const bool                               system,
+    dealii::PETScWrappers::MPI::Vector      &residual,
+    dealii::PETScWrappers::MPI::Vector      &diagonal)
+  {
+    using namespace dealii;
+    if (system)
+    {
+      matrix_d = 0;
+      rhs_d    = 0;
+    }
+    else
+    {
+      residual = 0;
+      diagonal = 0;
+    }
+    const QGauss<dim>                    quadrature(2);
+    FEValues<dim>                        fv_d(mapping,
+                       fe_d,
+                       quadrature,
+                       update_values | update_gradients | update_JxW_values);
+    FEValues<dim>                        fv_u(mapping,
+                       fe_u,
+                       quadrature,
+                       update_values | update_gradients);
+    const FEValuesExtractors::Vector     disp(0);
+    const unsigned int                   n  = fe_d.n_dofs_per_cell();
+    const unsigned int                   nq = quadrature.size();
+    FullMatrix<double>                   A(n, n);
+    Vector<double>                       b(n), rc(n), dg_cell(n), dcell(n);
+    std::vector<types::global_dof_index> dofs(n);
+    std::vector<SymmetricTensor<2, dim>> eps(nq);
+    std::vector<Tensor<1, dim>>          uv(nq);
+    const bool                           at1 = prm.model == "AT1";
+    const double                         a_w = at1 ? 0. : Gc / ell;
+    const double                         a_g = at1 ? 0.75 * Gc * ell : Gc * ell;
+    const double                         b_w = at1 ? 3. * Gc / (8. * ell) : 0.;
+
+    auto cell_u = dof_u.begin_active();
+    for (auto cell = dof_d.begin_active(); cell != dof_d.end();
+         ++cell, ++cell_u)
+      if (cell->is_locally_owned())
+      {
+        fv_d.reinit(cell);
+        fv_u.reinit(cell_u);
+        fv_u[disp].get_function_symmetric_gradients(u, eps);
+        fv_u[disp].get_function_values(u, uv);
+        const auto H_n = history.get_data(CellIt(cell));
+        A              = 0;
+        b              = 0;
+        for (unsigned int q = 0; q < nq; ++q)
+        {
+          const double H =
+            std::max(H_n[q]->H,
+                     split_energy<dim>(eps[q], lambda, mu, split).psi_plus);
+          const double JxW = fv_d.JxW(q);
+          for (unsigned int i = 0; i < n; ++i)
+          {
+            const double         phi_i  = fv_d.shape_value(i, q);
+            const Tensor<1, dim> grad_i = fv_d.shape_grad(i, q);
+            // lumped reaction term: with it the matrix is an M-matrix
+            // on these meshes, so the discrete d stays in [0, 1] and the
+            // active-set iteration cannot cycle
+            A(i, i) += (2. * H + a_w) * phi_i * JxW;
+            for (unsigned int j = 0; j < n; ++j)
+              A(i, j) += a_g * (grad_i * fv_d.shape_grad(j, q)) * JxW;
+            b(i) += ((2. * H - b_w) * phi_i - p * (uv[q] * grad_i)) * JxW;
+          }
+        }
+        cell->get_dof_indices(dofs);
+        if (system)
+          c.distribute_local_to_global(A, b, dofs, matrix_d, rhs_d);
+        else
+        {
+          // gradient of the energy A d - b at the current d, and diag(A)
+          for (unsigned int i = 0; i < n; ++i)
+            dcell(i) = d[dofs[i]];
+          A.vmult(rc, dcell);
+          rc -= b;
+          for (unsigned int i = 0; i < n; ++i)
+            dg_cell(i) = A(i, i);
+          c.distribute_local_to_global(rc, dofs, residual);
+          c.distribute_local_to_global(dg_cell, dofs, diagonal);
+        }
+      }
+    if (system)
+    {
+      matrix_d.compress(VectorOperation::add);
+      rhs_d.compress(VectorOperation::add);
+    }
+    else
+    {
+      residual.compress(VectorOperation::add);
+      diagonal.compress(VectorOperation::add);
+    }
+  }
+
+  template <int dim>
+  void
+  PhaseFieldFracture<dim>::solve_d(StepResult &r, Iteration &it)
+  {
+    using namespace dealii;
+    PETScWrappers::MPI::Vector active_owned(owned_d, comm),
+      active(owned_d, relevant_d, comm), residual(owned_d, comm),
+      diagonal(owned_d, comm), x(owned_d, comm);
+    // start from the last active set (same mesh), else fully broken nodes
+    // stay at the upper bound
+    std::vector<double> &flags = active_set;
+    if (flags.size() != owned_d.n_elements())
+    {
+      flags.clear();
+      for (const auto i : owned_d)
+        flags.push_back(d_n[i] >= 1. - 1e-12 ? 1. : 0.);
+    }
+    const auto publish = [&]()
+    {
+      unsigned int k = 0;
+      for (const auto i : owned_d)
+        active_owned[i] = flags[k++];
+      active_owned.compress(VectorOperation::insert);
+      active = active_owned;
+    };
+    publish();
+
+    AffineConstraints<double> hanging(relevant_d), c;
+    DoFTools::make_hanging_node_constraints(dof_d, hanging);
+    hanging.close();
+    const AffineConstraints<double> &base = constraints_d;
+
+    for (unsigned int k_pdas = 0; k_pdas < 100; ++k_pdas)
+    {
+      make_damage_constraints(&active, c);
+      assemble_d(c, true, residual, diagonal);
+      PETScWrappers::PreconditionBoomerAMG::AdditionalData amg_data;
+      amg_data.symmetric_operator = true;
+      PETScWrappers::PreconditionBoomerAMG amg(matrix_d, amg_data);
+      x = d;
+      SolverControl control(2000, std::max(1e-300, 1e-12 * rhs_d.l2_norm()));
+      PETScWrappers::SolverCG cg(control, comm);
+      try
+      {
+        cg.solve(matrix_d, x, rhs_d, amg);
+      }
+      catch (const std::exception &)
+      {
+        throw InputError("the damage solve (CG + BoomerAMG) did not converge "
+                         "in 2000 iterations; check Phase field/Residual "
+                         "stiffness and Length scale");
+      }
+      c.distribute(x);
+      d = x;
+      it.krylov_d += control.last_step();
+      r.krylov_d += control.last_step();
+      ++it.active_set;
+      ++r.active_set;
+
+      // primal-dual active-set update with the unconstrained gradient
+      assemble_d(hanging, false, residual, diagonal);
+      double       changes = 0;
+      unsigned int n       = 0;
+      for (const auto i : owned_d)
+      {
+        const unsigned int k = n++;
+        if (base.is_constrained(i))
+          continue;
+        const double lo  = std::max(0., double(d_n[i]));
+        const double di  = x[i];
+        const double ri  = residual[i];
+        const double ci  = std::max(double(diagonal[i]), 1e-300);
+        const double tol = 1e-8 * ci; // hysteresis against cycling at round-off
+        double       a   = 0;
+        if (ri + ci * (lo - di) > tol)
+          a = -1;
+        else if (-ri + ci * (di - 1.) > tol)
+          a = 1;
+        // after 10 iterations nodes may only enter the active set: this
+        // ends the rare cycles of a few nodes (the next staggered
+        // iteration starts from this set and may release them again)
+        if (k_pdas >= 10 && a == 0 && flags[k] != 0)
+          a = flags[k];
+        if (a != flags[k])
+          changes += 1;
+        flags[k] = a;
+      }
+      publish();
+      if (Utilities::MPI::sum(changes, comm) == 0)
+        return;
+    }
+    throw InputError("the damage active-set iteration did not settle in 100 "
+                     "iterations; reduce the load step (Phase field/Time "
+                     "steps)");
+  }
+
+  template <int dim>
+  typename PhaseFieldFracture<dim>::StepResult
+  PhaseFieldFracture<dim>::solve_step(const double load)
+  {
+    using namespace dealii;
+    StepResult r;
+    try
+    {
+      PETScWrappers::MPI::Vector previous(owned_d, comm), diff(owned_d, comm);
+      for (unsigned int k = 1; k <= prm.max_staggered; ++k)
+      {
+        Iteration it;
+        it.index = k;
+        if (prm.loading == "volume")
+        {
+          if (!solve_for_volume(load, r, it))
+            return r;
+        }
+        else
+        {
+          p = load;
+          if (!solve_u(p, r, it))
+            return r;
+        }
+        previous = d;
+        solve_d(r, it);
+        if (prm.over_relaxation != 1.)
+        {
+          // over-relaxed alternate minimisation (Farrell and Maurini 2017):
+          // d = P(d_(k-1) + omega (d_hat - d_(k-1))), P the projection onto
+          // the bounds d_n <= d <= 1
+          std::vector<double> relaxed;
+          for (const auto i : owned_d)
+          {
+            const double prev = previous[i];
+            relaxed.push_back(
+              std::clamp(prev + prm.over_relaxation * (d[i] - prev),
+                         std::max(0., double(d_n[i])),
+                         1.));
+          }
+          PETScWrappers::MPI::Vector x(owned_d, comm);
+          unsigned int               n = 0;
+          for (const auto i : owned_d)
+            x[i] = relaxed[n++];
+          x.compress(VectorOperation::insert);
+          constraints_d.distribute(x);
+          d = x;
+        }
+        diff = d;
+        diff -= previous;
+        it.change_d   = diff.linfty_norm();
+        it.residual_u = assemble_u(false, p);
+        it.pressure   = p;
+        r.history.push_back(it);
+        if (it.change_d < prm.staggered_tolerance &&
+            it.residual_u < prm.residual_tolerance)
+        {
+          r.converged = true;
+          break;
+        }
+      }
+    }
+    catch (const InputError &e)
+    {
+      r.converged = false;
+      r.message   = e.what();
+    }
+    return r;
+  }
+
+  template <int dim>
+  bool
+  PhaseFieldFracture<dim>::solve_for_volume(const double target,
+                                            StepResult  &r,
+                                            Iteration   &it)
+  {
+    if (target <= 0)
+    {
+      p = 0;
+      return solve_u(0., r, it);
+    }
+    // Without other loads u(p) = p u(1) exactly (each split is positively
+    // homogeneous): one solve and a scaling. Otherwise V(p) is solved by
+    // secant iterations.
+    double pa = p > 0 ? p : 1e-6 * material.youngs_modulus;
+    if (!solve_u(pa, r, it))
+      return false;
+    double Va = crack_volume();
+    ++r.volume_iterations;
+    require(Va > 0,
+            "Phase field/Loading",
+            "volume loading needs a crack that opens under pressure (the "
+            "crack volume at a trial pressure is " +
+              std::to_string(Va) + "); check Geometry and Initial crack");
+    if (loads.stack_pressure == 0 && loads.far_field_stress == 0)
+    {
+      const double                       scale = target / Va;
+      dealii::PETScWrappers::MPI::Vector x(owned_u, comm);
+      x = u;
+      x *= scale;
+      u = x;
+      p = pa * scale;
+      return true;
+    }
+    double pb = pa * target / Va;
+    for (unsigned int k = 0; k < 30; ++k)
+    {
+      if (!solve_u(pb, r, it))
+        return false;
+      const double Vb = crack_volume();
+      ++r.volume_iterations;
+      p = pb;
+      if (std::abs(Vb - target) <= 1e-9 * target)
+        return true;
+      const double slope = (Vb - Va) / (pb - pa);
+      pa                 = pb;
+      Va                 = Vb;
+      pb                 = pb + (target - Vb) / slope;
+    }
+    throw InputError("volume control: no pressure found that gives the Li "
+                     "volume " +
+                     std::to_string(target) +
+                     " in 30 secant iterations (parameter 'Phase field/Li "
+                     "volume')");
+  }
+
+  template <int dim>
+  void
+  PhaseFieldFracture<dim>::accept_step()
+  {
+    using namespace dealii;
+    const QGauss<dim> quadrature(2);
+    FEValues<dim>     fv_u(mapping, fe_u, quadrature, update_gradients);
+    const FEValuesExtractors::Vector     disp(0);
+    std::vector<SymmetricTensor<2, dim>> eps(quadrature.size());
+    for (const auto &cell : dof_u.active_cell_iterators())
+      if (cell->is_locally_owned())
+      {
+        fv_u.reinit(cell);
+        fv_u[disp].get_function_symmetric_gradients(u, eps);
+        const auto H = history.get_data(CellIt(cell));
+        for (unsigned int q = 0; q < quadrature.size(); ++q)
+          H[q]->H =
+            std::max(H[q]->H,
+                     split_energy<dim>(eps[q], lambda, mu, split).psi_plus);
+      }
+    u_n = u;
+    d_n = d;
+    p_n = p;
+  }
+
+  template <int dim>
+  void
+  PhaseFieldFracture<dim>::restore_step()
+  {
+    u = u_n;
+    d = d_n;
+    p = p_n;
+  }
+
+  template <int dim>
+  std::vector<bool>
+  PhaseFieldFracture<dim>::process_zone_cells() const
+  {
+    using namespace dealii;
+    std::vector<bool> flag(tria.n_active_cells(), false);
+    const QGauss<dim> quadrature(2);
+    FEValues<dim>     fv_u(mapping, fe_u, quadrature, update_gradients);
+    const FEValuesExtractors::Vector     disp(0);
+    std::vector<SymmetricTensor<2, dim>> eps(quadrature.size());
+    std::vector<types::global_dof_index> dofs(fe_d.n_dofs_per_cell());
+    const double H_ref  = prm.refine_driving_fraction * history_threshold();
+    auto         cell_d = dof_d.begin_active();
+    for (auto cell = dof_u.begin_active(); cell != dof_u.end();
+         ++cell, ++cell_d)
+      if (cell->is_locally_owned())
+      {
+        cell_d->get_dof_indices(dofs);
+        double dmax = 0;
+        for (const auto i : dofs)
+          dmax = std::max(dmax, double(d[i]));
+        bool f = dmax >= prm.refine_damage_threshold;
+        if (!f)
+        {
+          fv_u.reinit(cell);
+          fv_u[disp].get_function_symmetric_gradients(u, eps);
+          const auto H = history.get_data(CellIt(cell));
+          for (unsigned int q = 0; q < quadrature.size() && !f; ++q)
+            f =
+              std::max(H[q]->H,
+                       split_energy<dim>(eps[q], lambda, mu, split).psi_plus) >=
+              H_ref;
+        }
+        flag[cell->active_cell_index()] = f;
+      }
+    return flag;
+  }
+
+  template <int dim>
+  double
+  PhaseFieldFracture<dim>::cell_size(const CellIt &cell) const
+  {
+    return cell->diameter() / std::sqrt(double(dim));
+  }
+
+  template <int dim>
+  bool
+  PhaseFieldFracture<dim>::process_zone_resolved() const
+  {
+    const auto flag = process_zone_cells();
+    bool       ok   = true;
+    for (const auto &cell : tria.active_cell_iterators())
+      if (cell->is_locally_owned() && flag[cell->active_cell_index()] &&
+          cell_size(cell) > h_pz * (1. + 1e-6))
+        ok = false;
+    return !dealii::Utilities::MPI::logical_or(!ok, comm);
+  }
+
+  template <int dim>
+  void
+  PhaseFieldFracture<dim>::execute_refinement()
+  {
+    using namespace dealii;
+    tria.prepare_coarsening_and_refinement();
+    parallel::distributed::SolutionTransfer<dim, PETScWrappers::MPI::Vector> tu(
+      dof_u),
+      td(dof_d);
+    tu.prepare_for_coarsening_and_refinement(
+      std::vector<const PETScWrappers::MPI::Vector *>{&u, &u_n});
+    td.prepare_for_coarsening_and_refinement(
+      std::vector<const PETScWrappers::MPI::Vector *>{&d, &d_n});
+    const QGauss<dim> quadrature(2);
+    parallel::distributed::ContinuousQuadratureDataTransfer<dim, HistoryPoint>
+      th(FE_DGQ<dim>(1), quadrature, quadrature);
+    th.prepare_for_coarsening_and_refinement(tria, history);
+    tria.execute_coarsening_and_refinement();
+    geometry.assign_boundary_ids(tria);
+    setup_dofs();
+    PETScWrappers::MPI::Vector a(owned_u, comm), b(owned_u, comm),
+      e(owned_d, comm), f(owned_d, comm);
+    std::vector<PETScWrappers::MPI::Vector *> vu{&a, &b}, vd{&e, &f};
+    tu.interpolate(vu);
+    td.interpolate(vd);
+    constraints_u.distribute(a);
+    constraints_u.distribute(b);
+    AffineConstraints<double> hanging(relevant_d);
+    DoFTools::make_hanging_node_constraints(dof_d, hanging);
+    hanging.close();
+    hanging.distribute(e);
+    hanging.distribute(f);
+    u   = a;
+    u_n = b;
+    d   = e;
+    d_n = f;
+    th.interpolate();
+  }
+
+  template <int dim>
+  bool
+  PhaseFieldFracture<dim>::adapt_mesh()
+  {
+    using namespace dealii;
+    const auto   flag   = process_zone_cells();
+    const auto  &gp     = geometry.parameters();
+    unsigned int marked = 0;
+    for (const auto &cell : tria.active_cell_iterators())
+      if (cell->is_locally_owned())
+      {
+        const double h = cell_size(cell);
+        if (flag[cell->active_cell_index()])
+        {
+          if (h > h_pz * (1. + 1e-6))
+          {
+            cell->set_refine_flag();
+            ++marked;
+          }
+        }
+        else if (prm.coarsen && cell->level() > 0)
+        {
+          // never coarser than the geometry's grading about the front
+          const double h_geo =
+            std::max(geometry.tip_cell_size(),
+                     gp.grading * geometry.front().distance(cell->center()));
+          bool on_faces = false;
+          for (const unsigned int f : cell->face_indices())
+            if (cell->face(f)->at_boundary() &&
+                cell->face(f)->boundary_id() == boundary_ids::crack_face)
+              on_faces = true;
+          if (!on_faces && 2. * h <= h_geo &&
+              geometry.front().distance_to_faces(cell->center()) > 8. * ell)
+          {
+            cell->set_coarsen_flag();
+            ++marked;
+          }
+        }
+      }
+    if (Utilities::MPI::sum(marked, comm) == 0)
+      return false;
+    execute_refinement();
+    return true;
+  }
+
+  template <int dim>
+  void
+  PhaseFieldFracture<dim>::initialise()
+  {
+    using namespace dealii;
+    // refine about the initial crack (band) or its front (notch)
+    for (unsigned int cycle = 0; cycle < 40; ++cycle)
+    {
+      unsigned int marked = 0;
+      for (const auto &cell : tria.active_cell_iterators())
+        if (cell->is_locally_owned())
+        {
+          const double r =
+            band ? geometry.front().distance_to_faces(cell->center()) :
+                   geometry.front().distance(cell->center());
+          if (r < 5. * ell + cell->diameter() &&
+              cell_size(cell) > h_pz * (1. + 1e-6))
+          {
+            cell->set_refine_flag();
+            ++marked;
+          }
+        }
+      if (Utilities::MPI::sum(marked, comm) == 0)
+        break;
+      tria.execute_coarsening_and_refinement();
+      geometry.assign_boundary_ids(tria);
+    }
+    setup_dofs();
+    u   = 0;
+    u_n = 0;
+    d   = 0;
+    d_n = 0;
+    p = p_n = 0;
+    if (band)
+    {
+      // optimal profile about the band: the damage problem with H = 0
+      StepResult r;
+      Iteration  it;
+      for (unsigned int k = 0; k < prm.max_refinement_redos + 1; ++k)
+      {
+        solve_d(r, it);
+        if (!prm.adaptive || process_zone_resolved())
+          break;
+        adapt_mesh();
+      }
+    }
+    accept_step();
+    initial_fracture_energy = 0;
+    initial_fracture_energy = metrics().fracture_energy;
+  }
+
+  template <int dim>
+  typename PhaseFieldFracture<dim>::Metrics
+  PhaseFieldFracture<dim>::metrics() const
+  {
+    using namespace dealii;
+    Metrics m;
+    m.pressure     = p;
+    m.crack_volume = crack_volume();
+    const QGauss<dim>                    quadrature(2);
+    FEValues<dim>                        fv_u(mapping,
+                       fe_u,
+                       quadrature,
+                       update_gradients | update_JxW_values);
+    FEValues<dim>                        fv_d(mapping,
+                       fe_d,
+                       quadrature,
+                       update_values | update_gradients);
+    const FEValuesExtractors::Vector     disp(0);
+    std::vector<SymmetricTensor<2, dim>> eps(quadrature.size());
+    std::vector<double>                  dv(quadrature.size());
+    std::vector<Tensor<1, dim>>          dg(quadrature.size());
+    const bool                           at1 = prm.model == "AT1";
+    double                               Eel = 0, Efr = 0;
+    auto                                 cell_d = dof_d.begin_active();
+    for (auto cell = dof_u.begin_active(); cell != dof_u.end();
+         ++cell, ++cell_d)
+      if (cell->is_locally_owned())
+      {
+        fv_u.reinit(cell);
+        fv_d.reinit(cell_d);
+        fv_u[disp].get_function_symmetric_gradients(u, eps);
+        fv_d.get_function_values(d, dv);
+        fv_d.get_function_gradients(d, dg);
+        for (unsigned int q = 0; q < quadrature.size(); ++q)
+        {
+          const double dc = std::clamp(dv[q], 0., 1.);
+          const double g  = (1. - dc) * (1. - dc) + prm.residual_stiffness;
+          const auto   s  = split_energy<dim>(eps[q], lambda, mu, split);
+          Eel += (g * s.psi_plus + s.psi_minus) * fv_u.JxW(q);
+          Efr += Gc / prm.c_w() *
+                 ((at1 ? dc : dc * dc) / ell + ell * (dg[q] * dg[q])) *
+                 fv_u.JxW(q);
+        }
+      }
+    const double copies = geometry.model_copies();
+    m.elastic_energy    = copies * Utilities::MPI::sum(Eel, comm);
+    m.fracture_energy   = copies * Utilities::MPI::sum(Efr, comm);
+
+    // crack measure: length (2D) or area (3D) of the whole crack
+    const auto  &gp     = geometry.parameters();
+    const double c0     = gp.defect_size;
+    const double lam    = gp.aspect_ratio;
+    const bool   centre = gp.defect == "centre slit";
+    const bool   penny  = gp.defect == "penny";
+    const bool   surface =
+      gp.surface_defect_2d() || gp.defect == "semicircular surface flaw";
+    double notch_measure = 0;
+    if (dim == 2)
+      notch_measure = centre ? 2. * c0 : c0;
+    else
+      notch_measure = (penny ? 1. : 0.5) * M_PI * lam * c0 * c0;
+    m.crack_measure =
+      notch_measure +
+      (m.fracture_energy - initial_fracture_energy) / effective_toughness();
+    if (dim == 2)
+      m.crack_size = centre ? 0.5 * m.crack_measure : m.crack_measure;
+    else
+      m.crack_size =
+        std::sqrt(m.crack_measure / ((penny ? 1. : 0.5) * M_PI * lam));
+
+    // tip: the node with d >= 1/2 farthest from the crack origin (the
+    // mouth on the electrode for surface defects)
+    Point<dim> origin;
+    if (gp.surface_defect_2d())
+      origin[1] = gp.height;
+    std::map<types::global_dof_index, Point<dim>> support;
+    DoFTools::map_dofs_to_support_points(mapping, dof_d, support);
+    double     best = band ? 0. : c0;
+    Point<dim> tip  = geometry.front().tip;
+    double     dmax = 0, dinc = 1e300;
+    for (const auto i : owned_d)
+    {
+      dmax = std::max(dmax, double(d[i]));
+      dinc = std::min(dinc, double(d[i]) - double(d_n[i]));
+      if (d[i] >= 0.5)
+      {
+        const double r = support.at(i).distance(origin);
+        if (r > best)
+        {
+          best = r;
+          tip  = support.at(i);
+        }
+      }
+    }
+    m.max_damage           = Utilities::MPI::max(dmax, comm);
+    m.min_damage_increment = Utilities::MPI::min(dinc, comm);
+    const auto all_best    = Utilities::MPI::max(best, comm);
+    // the rank that owns the farthest point broadcasts it
+    const unsigned int me = Utilities::MPI::this_mpi_process(comm);
+    const unsigned int owner =
+      Utilities::MPI::min(best == all_best ?
+                            me :
+                            Utilities::MPI::n_mpi_processes(comm),
+                          comm);
+    std::vector<double> t(dim);
+    for (unsigned int k = 0; k < dim; ++k)
+      t[k] = tip[k];
+    MPI_Bcast(t.data(), dim, MPI_DOUBLE, owner, comm);
+    for (unsigned int k = 0; k < dim; ++k)
+      m.tip[k] = t[k];
+    m.tip_distance      = all_best;
+    m.penetration_depth = 0;
+    if (surface)
+      m.penetration_depth = dim == 2 ? gp.height - m.tip[1] : m.tip[1];
+    return m;
+  }
+
+  template <int dim>
+  void
+  PhaseFieldFracture<dim>::add_output(
+    dealii::DataOut<dim>               &out,
+    std::vector<dealii::Vector<float>> &cell_data) const
+  {
+    using namespace dealii;
+    out.add_data_vector(
+      dof_u,
+      u,
+      std::vector<std::string>(dim, "displacement"),
+      std::vector<DataComponentInterpretation::DataComponentInterpretation>(
+        dim,
+        DataComponentInterpretation::component_is_part_of_vector));
+    out.add_data_vector(dof_d, d, "damage");
+
+    const std::vector<std::string> names =
+      dim == 2 ? std::vector<std::string>{"stress_xx",
+                                          "stress_yy",
+                                          "stress_xy",
+                                          "stress_zz",
+                                          "von_mises",
+                                          "hydrostatic_stress",
+                                          "driving_force",
+                                          "history",
+                                          "degradation",
+                                          "mpi_partition"} :
+                 std::vector<std::string>{"stress_xx",
+                                          "stress_yy",
+                                          "stress_zz",
+                                          "stress_xy",
+                                          "stress_xz",
+                                          "stress_yz",
+                                          "von_mises",
+                                          "hydrostatic_stress",
+                                          "driving_force",
+                                          "history",
+                                          "degradation",
+                                          "mpi_partition"};
+    cell_data.assign(names.size(), Vector<float>(tria.n_active_cells()));
+    const QGauss<dim> quadrature(2);
+    FEValues<dim>     fv_u(mapping,
+                       fe_u,
+                       quadrature,
+                       update_gradients | update_JxW_values);
+    FEValues<dim>     fv_d(mapping, fe_d, quadrature, update_values);
+    const FEValuesExtractors::Vector     disp(0);
+    std::vector<SymmetricTensor<2, dim>> eps(quadrature.size());
+    std::vector<double>                  dv(quadrature.size());
+    auto                                 cell_d = dof_d.begin_active();
+    for (auto cell = dof_u.begin_active(); cell != dof_u.end();
+         ++cell, ++cell_d)
+      if (cell->is_locally_owned())
+      {
+        fv_u.reinit(cell);
+        fv_d.reinit(cell_d);
+        fv_u[disp].get_function_symmetric_gradients(u, eps);
+        fv_d.get_function_values(d, dv);
+        const auto              H = history.get_data(CellIt(cell));
+        SymmetricTensor<2, dim> s;
+        double                  szz = 0, psi = 0, hist = 0, gsum = 0, vol = 0;
+        for (unsigned int q = 0; q < quadrature.size(); ++q)
+        {
+          const double dc = std::clamp(dv[q], 0., 1.);
+          const double g  = (1. - dc) * (1. - dc) + prm.residual_stiffness;
+          const double w  = fv_u.JxW(q);
+          s += w * degraded_stress<dim>(eps[q], g, lambda, mu, split);
+          szz += w * out_of_plane_stress<dim>(eps[q], g, lambda, mu, split);
+          psi += w * split_energy<dim>(eps[q], lambda, mu, split).psi_plus;
+          hist += w * H[q]->H;
+          gsum += w * g;
+          vol += w;
+        }
+        s /= vol;
+        szz /= vol;
+        // full 3x3 stress for the invariants (plane strain zz in 2D)
+        Tensor<2, 3> S;
+        for (unsigned int i = 0; i < dim; ++i)
+          for (unsigned int j = 0; j < dim; ++j)
+            S[i][j] = s[i][j];
+        if (dim == 2)
+          S[2][2] = szz;
+        const double tr  = trace(S);
+        Tensor<2, 3> dev = S;
+        for (unsigned int i = 0; i < 3; ++i)
+          dev[i][i] -= tr / 3.;
+        const double        vm = std::sqrt(1.5 * scalar_product(dev, dev));
+        const unsigned int  c  = cell->active_cell_index();
+        std::vector<double> values;
+        if (dim == 2)
+          values = {s[0][0], s[1][1], s[0][1], szz};
+        else
+          values = {S[0][0], S[1][1], S[2][2], S[0][1], S[0][2], S[1][2]};
+        values.insert(values.end(),
+                      {vm,
+                       tr / 3.,
+                       psi / vol,
+                       hist / vol,
+                       gsum / vol,
+                       double(tria.locally_owned_subdomain())});
+        for (unsigned int k = 0; k < values.size(); ++k)
+          cell_data[k][c] = values[k];
+      }
+    for (unsigned int k = 0; k < names.size(); ++k)
+      out.add_data_vector(cell_data[k], names[k], DataOut<dim>::type_cell_data);
+  }
+} // namespace lipen

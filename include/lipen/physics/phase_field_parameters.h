@@ -1,0 +1,72 @@
+#pragma once
+
+#include <deal.II/base/parameter_handler.h>
+
+#include <string>
+
+namespace lipen
+{
+  /**
+   * Subsection `Phase field`: phase-field fracture of the electrolyte
+   * (model.md sections 3.1 and 3.5), used by `Study/Type = phase field`.
+   *
+   * Length scale: `Length scale` l in metres, or (when it is 0) l = N h
+   * with N = `Length scale in cells` and h = `Process zone cell size`.
+   * The mesh is refined to h <= `Process zone cell size` (default l/2)
+   * wherever the crack is (d >= `Refinement damage threshold`) or is about
+   * to be (history >= `Refinement driving force fraction` times the AT1
+   * threshold 3 G_c/(16 l)).
+   *
+   * Loading: the Li pressure p(t) is prescribed, or the whole-body Li volume
+   * V_Li(t) is prescribed and p follows from V_crack(u, d) = V_Li (volume
+   * control: the sealed closure applied to a growing crack). In 2D the
+   * volume is per unit thickness [m^2].
+   */
+  struct PhaseFieldParameters
+  {
+    std::string  model        = "AT2";   ///< | AT1
+    std::string  split        = "none";  ///< | volumetric-deviatoric | spectral
+    double       length_scale = 0;       ///< l [m]; 0: N h
+    double       length_cells = 4;       ///< N
+    double       process_zone_h     = 0; ///< [m]; 0: l/2
+    double       residual_stiffness = 1e-6; ///< k in g(d) = (1-d)^2 + k
+    std::string  initial_crack      = "damage band"; ///< | notch
+    std::string  loading            = "pressure";    ///< | volume
+    std::string  pressure_function  = "1e6*t";       ///< p(t) [Pa]
+    std::string  volume_function    = "1e-12*t";     ///< V_Li(t)
+    double       end_time           = 1;
+    unsigned int time_steps         = 10;
+
+    double       staggered_tolerance = 1e-5; ///< max |d_k - d_k-1|
+    double       residual_tolerance  = 1e-6; ///< |R_u| / |f|
+    unsigned int max_staggered       = 300;
+    double       over_relaxation     = 1.5; ///< omega of the damage update
+    unsigned int max_cutbacks        = 6;
+    double       max_advance         = 20; ///< crack advance per step / l
+
+    bool         adaptive                = true;
+    bool         coarsen                 = true;
+    double       refine_damage_threshold = 0.01;
+    double       refine_driving_fraction = 0.5;
+    unsigned int max_refinement_redos    = 10;
+    unsigned int output_interval         = 1;
+
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+    void
+    parse_parameters(dealii::ParameterHandler &prm);
+
+    /// l in metres (from the entries above); validates them.
+    double
+    resolved_length_scale() const;
+    /// Target cell size in the process zone [m].
+    double
+    resolved_process_zone_h() const;
+    /// c_w of the model: 2 (AT2) or 8/3 (AT1).
+    double
+    c_w() const
+    {
+      return model == "AT1" ? 8. / 3. : 2.;
+    }
+  };
+} // namespace lipen

@@ -1,0 +1,3 @@
+#include <lipen/physics/phase_field.templates.h>
+
+template class lipen::PhaseFieldFracture<3>;

@@ -1,0 +1,202 @@
+#include <lipen/base/exceptions.h>
+#include <lipen/physics/phase_field_parameters.h>
+
+#include <cmath>
+
+namespace lipen
+{
+  using namespace dealii;
+
+  void
+  PhaseFieldParameters::declare_parameters(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Phase field");
+    prm.declare_entry("Model",
+                      "AT2",
+                      Patterns::Selection("AT2|AT1"),
+                      "Crack surface density: AT2 (w(d) = d^2, c_w = 2) or "
+                      "AT1 (w(d) = d, c_w = 8/3, with an elastic threshold).");
+    prm.declare_entry(
+      "Energy split",
+      "none",
+      Patterns::Selection("none|volumetric-deviatoric|spectral"),
+      "Which part of the strain energy is degraded by g(d): all of it "
+      "(none), the volumetric expansion plus the deviatoric part (Amor), "
+      "or the positive principal strains (Miehe, spectral).");
+    prm.declare_entry("Length scale",
+                      "0",
+                      Patterns::Double(0.),
+                      "Phase-field length l [m]. 0: l = (Length scale in "
+                      "cells) x (Process zone cell size).");
+    prm.declare_entry("Length scale in cells",
+                      "4",
+                      Patterns::Double(0.),
+                      "l as a multiple N of the process-zone cell size when "
+                      "Length scale = 0 (N >= 2, so that h <= l/2).");
+    prm.declare_entry("Process zone cell size",
+                      "0",
+                      Patterns::Double(0.),
+                      "Cell size h [m] where the crack is or is about to be. "
+                      "0: l/2. Must not exceed l/2.");
+    prm.declare_entry(
+      "Residual stiffness",
+      "1e-6",
+      Patterns::Double(0.),
+      "k in the degradation g(d) = (1-d)^2 + k (0 < k < 1e-2).");
+    prm.declare_entry(
+      "Initial crack",
+      "damage band",
+      Patterns::Selection("damage band|notch"),
+      "The initial defect of Geometry: a band of broken material (d = 1 on "
+      "the defect faces, which then act as part of the symmetry plane) or a "
+      "geometric notch (the meshed slit with the Li pressure on its faces).");
+    prm.declare_entry("Loading",
+                      "pressure",
+                      Patterns::Selection("pressure|volume"),
+                      "pressure: the Li pressure p(t) is given (Pressure). "
+                      "volume: the Li volume V_Li(t) in the crack is given "
+                      "(Li volume) and p follows from V_crack(u, d) = V_Li.");
+    prm.declare_entry("Pressure",
+                      "1e6*t",
+                      Patterns::Anything(),
+                      "Li pressure p(t) [Pa] on the crack faces, a function "
+                      "of t. Pressure loading.");
+    prm.declare_entry("Li volume",
+                      "1e-12*t",
+                      Patterns::Anything(),
+                      "Li volume V_Li(t) in the whole crack [m^3; m^2 per "
+                      "unit thickness in 2D], a function of t. Volume "
+                      "loading.");
+    prm.declare_entry("End time", "1", Patterns::Double(0.), "Last time [s].");
+    prm.declare_entry("Time steps",
+                      "10",
+                      Patterns::Integer(1),
+                      "Number of equal load steps to End time (steps are cut "
+                      "back automatically when needed).");
+    prm.declare_entry("Staggered tolerance",
+                      "1e-5",
+                      Patterns::Double(0.),
+                      "Staggered iterations stop when max |d_k - d_(k-1)| is "
+                      "below this and the elasticity residual is below "
+                      "Residual tolerance.");
+    prm.declare_entry("Residual tolerance",
+                      "1e-6",
+                      Patterns::Double(0.),
+                      "Elasticity residual with the new damage, relative to "
+                      "the load vector.");
+    prm.declare_entry("Maximum staggered iterations",
+                      "300",
+                      Patterns::Integer(1),
+                      "Beyond this a step is cut back.");
+    prm.declare_entry("Over-relaxation",
+                      "1.5",
+                      Patterns::Double(1., 1.99),
+                      "omega of the over-relaxed alternate minimisation: the "
+                      "new damage is d_(k-1) + omega (d_hat - d_(k-1)), "
+                      "projected onto d_n <= d <= 1 (1: plain alternate "
+                      "minimisation).");
+    prm.declare_entry("Maximum cut-backs",
+                      "6",
+                      Patterns::Integer(0),
+                      "How often a load step may be halved.");
+    prm.declare_entry("Maximum crack advance",
+                      "20",
+                      Patterns::Double(0.),
+                      "A step in which the crack grows by more than this many "
+                      "l is cut back (while cut-backs remain); 0: no limit.");
+    prm.declare_entry("Adaptive refinement",
+                      "true",
+                      Patterns::Bool(),
+                      "Refine where the crack is or is about to be and redo a "
+                      "step when the crack outruns the fine mesh.");
+    prm.declare_entry("Coarsening",
+                      "true",
+                      Patterns::Bool(),
+                      "Coarsen cells far from the crack (never below the "
+                      "Geometry grading).");
+    prm.declare_entry("Refinement damage threshold",
+                      "0.01",
+                      Patterns::Double(0., 1.),
+                      "Cells with d above this are refined to the process-"
+                      "zone cell size.");
+    prm.declare_entry("Refinement driving force fraction",
+                      "0.5",
+                      Patterns::Double(0.),
+                      "Cells whose history field exceeds this fraction of "
+                      "3 G_c/(16 l) are refined to the process-zone cell "
+                      "size.");
+    prm.declare_entry("Maximum refinement redos",
+                      "10",
+                      Patterns::Integer(0),
+                      "How often one step may be redone on a refined mesh.");
+    prm.declare_entry("Output interval",
+                      "1",
+                      Patterns::Integer(1),
+                      "Write ParaView output every this many steps (and the "
+                      "last one).");
+    prm.leave_subsection();
+  }
+
+  void
+  PhaseFieldParameters::parse_parameters(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Phase field");
+    model                   = prm.get("Model");
+    split                   = prm.get("Energy split");
+    length_scale            = prm.get_double("Length scale");
+    length_cells            = prm.get_double("Length scale in cells");
+    process_zone_h          = prm.get_double("Process zone cell size");
+    residual_stiffness      = prm.get_double("Residual stiffness");
+    initial_crack           = prm.get("Initial crack");
+    loading                 = prm.get("Loading");
+    pressure_function       = prm.get("Pressure");
+    volume_function         = prm.get("Li volume");
+    end_time                = prm.get_double("End time");
+    time_steps              = prm.get_integer("Time steps");
+    staggered_tolerance     = prm.get_double("Staggered tolerance");
+    residual_tolerance      = prm.get_double("Residual tolerance");
+    max_staggered           = prm.get_integer("Maximum staggered iterations");
+    max_cutbacks            = prm.get_integer("Maximum cut-backs");
+    over_relaxation         = prm.get_double("Over-relaxation");
+    max_advance             = prm.get_double("Maximum crack advance");
+    adaptive                = prm.get_bool("Adaptive refinement");
+    coarsen                 = prm.get_bool("Coarsening");
+    refine_damage_threshold = prm.get_double("Refinement damage threshold");
+    refine_driving_fraction =
+      prm.get_double("Refinement driving force fraction");
+    max_refinement_redos = prm.get_integer("Maximum refinement redos");
+    output_interval      = prm.get_integer("Output interval");
+    prm.leave_subsection();
+  }
+
+  double
+  PhaseFieldParameters::resolved_length_scale() const
+  {
+    require(residual_stiffness > 0 && residual_stiffness < 1e-2,
+            "Phase field/Residual stiffness",
+            "must lie in (0, 1e-2); 1e-6 is a good choice");
+    require(end_time > 0, "Phase field/End time", "must be positive");
+    if (length_scale > 0)
+    {
+      require(process_zone_h <= 0.5 * length_scale,
+              "Phase field/Process zone cell size",
+              "must not exceed Length scale/2 (the crack profile needs "
+              "h <= l/2); set it to 0 for l/2");
+      return length_scale;
+    }
+    require(process_zone_h > 0,
+            "Phase field/Length scale",
+            "is 0, so l = N h needs 'Phase field/Process zone cell size' > 0; "
+            "give one of the two");
+    require(length_cells >= 2,
+            "Phase field/Length scale in cells",
+            "must be at least 2 (h <= l/2)");
+    return length_cells * process_zone_h;
+  }
+
+  double
+  PhaseFieldParameters::resolved_process_zone_h() const
+  {
+    return process_zone_h > 0 ? process_zone_h : 0.5 * resolved_length_scale();
+  }
+} // namespace lipen

@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""Phase-field fracture (issue 4; model.md 3.5 and section 6):
+- Sneddon 2D: crack volume converges to 2 pi p a^2/E' = 6.03186e-3 as l
+  (and h = l/2) is refined, the error falls monotonically and the finest
+  (l = 0.01) is within 2 %;
+- 1 and 2 MPI ranks agree on crack volume and crack size (1e-6);
+- AT1 and the volumetric-deviatoric and spectral splits give the Sneddon
+  volume within 3 % of the closed form at l = 0.01 (the crack opens, so the
+  splits degrade the same energy);
+- volume-controlled Griffith crack: p(V) = E'V/(2 pi a0^2) before growth
+  (5 %, l = 0.02); after growth (l = 0.04, V > 1.6 V_c) a(V) of LEFM with
+  G_c,eff = G_c (1 + h/(2l)) within 5 %, p(V) with the LEFM slope -1/3 (0.05) but
+  only within 12 % (a known deviation, see the README), the energy balance elastic + fracture - fracture(0) = int p dV per
+  step (2 % of the work), and irreversibility: the damage of every node
+  never decreases (statistics, 1e-8) -- also checked independently on the
+  written VTU files of a run without mesh adaptation.
+Usage: phase_field.py LIPEN WORKDIR SOURCE_DIR
+"""
+import csv
+import glob
+import math
+import os
+import sys
+
+from lipen_test_util import Checker, run_lipen, set_args
+
+lipen, work, source = sys.argv[1], sys.argv[2], sys.argv[3]
+os.makedirs(work, exist_ok=True)
+here = os.path.join(source, "tests", "phase_field")
+chk = Checker()
+E, nu, p0, a0 = 1.0, 0.2, 1e-3, 1.0
+Ep = E / (1 - nu * nu)
+V_exact = 2 * math.pi * p0 * a0 ** 2 / Ep
+
+
+def run(name, prm, entries, ranks=2, timeout=1500):
+    out = os.path.join(work, name)
+    status, stdout, stderr, summary = run_lipen(
+        lipen, ranks, [os.path.join(here, prm)] + set_args(entries), out,
+        timeout=timeout)
+    chk.check(status == 0, "%s runs (%s)" % (name, stderr.strip()[-300:]))
+    return out, summary
+
+
+def rows(out):
+    with open(os.path.join(out, "statistics.csv")) as f:
+        return list(csv.DictReader(l for l in f if not l.startswith("#")))
+
+
+# --- Sneddon 2D under refinement ------------------------------------------
+errors = []
+for ell in [0.04, 0.02, 0.01]:
+    out, s = run("sneddon_l%g" % ell, "sneddon_2d.prm",
+                 {"Phase field/Length scale": ell})
+    if s is None:
+        continue
+    V = s["final"]["crack_volume"]
+    errors.append(abs(V / V_exact - 1))
+    print("  Sneddon l = %g: V = %.6g, error %.2f %%, %d DoFs" %
+          (ell, V, 100 * errors[-1], s["final"]["dofs_u"] +
+           s["final"]["dofs_d"]))
+    chk.check(abs(s["final"]["crack_size_m"] - a0) < 1e-3,
+              "Sneddon l = %g: the crack does not grow (size %.6f)" %
+              (ell, s["final"]["crack_size_m"]))
+chk.check(len(errors) == 3 and errors[0] > errors[1] > errors[2],
+          "Sneddon error falls under refinement: %s" % errors)
+chk.check(len(errors) == 3 and errors[2] < 0.02,
+          "Sneddon l = 0.01 within 2 %% of 6.03186e-3: %.2f %%" %
+          (100 * errors[-1] if errors else -1))
+
+# --- 1 and 2 ranks --------------------------------------------------------
+_, s1 = run("sneddon_np1", "sneddon_2d.prm", {}, ranks=1)
+_, s2 = run("sneddon_l0.02", "sneddon_2d.prm", {})
+if s1 and s2:
+    for key in ["crack_volume", "crack_size_m", "elastic_energy_J"]:
+        a, b = s1["final"][key], s2["final"][key]
+        chk.check(abs(a - b) <= 1e-6 * abs(a),
+                  "1 and 2 ranks agree on %s: %.10g vs %.10g" % (key, a, b))
+
+# --- AT1 and the splits ---------------------------------------------------
+for name, entries in [
+        ("at1", {"Phase field/Model": "AT1"}),
+        ("voldev", {"Phase field/Energy split": "volumetric-deviatoric"}),
+        ("spectral", {"Phase field/Energy split": "spectral"})]:
+    entries = dict(entries, **{"Phase field/Length scale": 0.01})
+    _, s = run("sneddon_" + name, "sneddon_2d.prm", entries)
+    if s:
+        err = s["final"]["crack_volume"] / V_exact - 1
+        chk.check(abs(err) < 0.03, "Sneddon %s within 3 %%: %.3f %%" %
+                  (name, 100 * err))
+
+# --- volume-controlled Griffith crack ------------------------------------
+# before growth, at l = 0.02 (the diffuse crack is effectively longer by
+# about l, so l = 0.04 is 6.5 % low)
+out, s = run("griffith_pre", "griffith_volume_2d.prm", {
+    "Phase field/Li volume": "3*t", "Phase field/Time steps": 3})
+if s:
+    Ge = s["G_c_effective_J_per_m2"]
+    Vc = math.sqrt(4 * math.pi * Ge * a0 ** 3 / Ep)
+    pre = [r for r in rows(out)[1:] if float(r["crack_volume"]) < 0.7 * Vc]
+    chk.check(len(pre) == 2, "Griffith: %d steps before growth" % len(pre))
+    for r in pre:
+        V, p = float(r["crack_volume"]), float(r["pressure_Pa"])
+        err = p / (Ep * V / (2 * math.pi * a0 ** 2)) - 1
+        chk.check(abs(err) < 0.05, "Griffith before growth, V = %.3g: p "
+                  "within 5 %% of E'V/(2 pi a0^2): %.2f %%" % (V, 100 * err))
+
+# growth, at l = 0.04: a(V) within 5 %; p(V) falls as V^(-1/3) (slope
+# -1/3 +- 0.05) but lies about 10 % above the closed form with
+# G_c (1 + h/(2 l)) -- see README, "Phase-field fracture", limitations
+out, s = run("griffith", "griffith_volume_2d.prm", {
+    "Phase field/Length scale": 0.04})
+if s:
+    Ge = s["G_c_effective_J_per_m2"]
+    R = rows(out)
+    Vc = math.sqrt(4 * math.pi * Ge * a0 ** 3 / Ep)
+    # LEFM describes the grown crack; right after initiation (V < 1.6 V_c)
+    # the smooth AT2 onset lags (a 5.6-6.5 % short at l = 0.04, 4.6 % at
+    # l = 0.02)
+    post = [r for r in R[1:] if float(r["crack_volume"]) > 1.6 * Vc]
+    chk.check(len(post) >= 2, "Griffith: %d steps after growth" % len(post))
+    for r in post:
+        V, p = float(r["crack_volume"]), float(r["pressure_Pa"])
+        a = float(r["crack_size_m"])
+        a_ref = (Ep * V * V / (4 * math.pi * Ge)) ** (1 / 3)
+        p_ref = (2 * Ep * Ge * Ge / (math.pi * V)) ** (1 / 3)
+        chk.check(abs(a / a_ref - 1) < 0.05,
+                  "Griffith after growth, V = %.3g: a = %.4f within 5 %% of "
+                  "%.4f" % (V, a, a_ref))
+        chk.check(abs(p / p_ref - 1) < 0.12,
+                  "Griffith after growth, V = %.3g: p = %.4f within 12 %% of "
+                  "%.4f (%.1f %%)" % (V, p, p_ref, 100 * (p / p_ref - 1)))
+    grown = [r for r in R[1:] if float(r["crack_volume"]) > 1.4 * Vc]
+    if len(grown) >= 3:
+        x = [math.log(float(r["crack_volume"])) for r in grown]
+        y = [math.log(float(r["pressure_Pa"])) for r in grown]
+        mx, my = sum(x) / len(x), sum(y) / len(y)
+        slope = sum((a - mx) * (b - my) for a, b in zip(x, y)) / sum(
+            (a - mx) ** 2 for a in x)
+        chk.check(abs(slope + 1 / 3) < 0.05, "Griffith after growth: "
+                  "d ln p / d ln V = %.3f (LEFM -1/3)" % slope)
+    work_max = max(abs(float(r["external_work_J"])) for r in R)
+    worst = max(abs(float(r["energy_balance_J"])) for r in R) / work_max
+    chk.check(worst < 0.02, "Griffith energy balance within 2 %% of the "
+              "work: %.3f %%" % (100 * worst))
+    inc = min(float(r["min_damage_increment"]) for r in R)
+    chk.check(inc > -1e-8, "Griffith: d never decreases (min increment "
+              "%.3g)" % inc)
+
+# --- irreversibility on a fixed mesh, from the VTU files ------------------
+out, s = run("irreversible", "griffith_volume_2d.prm", {
+    "Phase field/Length scale": 0.04, "Phase field/Adaptive refinement":
+    "false", "Phase field/Time steps": 8, "Phase field/Li volume": "7*t"},
+    ranks=1)
+if s:
+    import vtk
+    from vtk.util.numpy_support import vtk_to_numpy
+    files = sorted(glob.glob(os.path.join(out, "solution", "*.pvtu")))
+    fields = []
+    for name in files:
+        reader = vtk.vtkXMLPUnstructuredGridReader()
+        reader.SetFileName(name)
+        reader.Update()
+        fields.append(vtk_to_numpy(
+            reader.GetOutput().GetPointData().GetArray("damage")))
+    grew = s["final"]["crack_size_m"] > a0 + 0.05
+    chk.check(grew, "irreversibility run: the crack grows (size %.3f)" %
+              s["final"]["crack_size_m"])
+    worst = min((b - a).min() for a, b in zip(fields, fields[1:])
+                if a.shape == b.shape) if len(fields) > 2 else -1
+    chk.check(len(fields) == 9 and worst > -1e-8,
+              "VTU damage never decreases at any node over %d outputs "
+              "(min change %.3g)" % (len(fields), worst))
+chk.finish()
