@@ -18,7 +18,8 @@ root = os.path.dirname(here)
 ap = argparse.ArgumentParser()
 ap.add_argument("--ranks", type=int, default=2)
 ap.add_argument("--lengths",
-                default="0.16,0.08,0.04,0.02,0.01,0.005,0.0025,0.00125")
+                default="0.16,0.08,0.04,0.02,0.01,0.005,0.0025,0.00125,"
+                "0.000625,0.0003125,0.00015625,0.000078125")
 ap.add_argument("--lipen", default=os.path.join(root, "build", "lipen"))
 ap.add_argument("--out", default=os.path.join(here, "results", "sneddon"))
 args = ap.parse_args()

@@ -4,6 +4,8 @@
   (and h = l/2) is refined, the error falls monotonically and the finest
   (l = 0.01) is within 2 %;
 - 1 and 2 MPI ranks agree on crack volume and crack size (1e-6);
+- a geometric notch (pressure on the meshed faces) instead of the band
+  gives the Sneddon volume within 1 % and no damage;
 - AT1 and the volumetric-deviatoric and spectral splits give the Sneddon
   volume within 3 % of the closed form at l = 0.01 (the crack opens, so the
   splits degrade the same energy);
@@ -88,6 +90,17 @@ for name, entries in [
         err = s["final"]["crack_volume"] / V_exact - 1
         chk.check(abs(err) < 0.03, "Sneddon %s within 3 %%: %.3f %%" %
                   (name, 100 * err))
+
+# --- geometric notch instead of a damage band -----------------------------
+_, s = run("sneddon_notch", "sneddon_2d.prm", {
+    "Phase field/Initial crack": "notch", "Geometry/Face refinement": 32,
+    "Geometry/Tip refinement": 64})
+if s:
+    err = s["final"]["crack_volume"] / V_exact - 1
+    chk.check(abs(err) < 0.01, "Sneddon with a notch (pressure on the meshed "
+              "faces) within 1 %%: %.3f %%" % (100 * err))
+    chk.check(s["final"]["max_damage"] < 1e-3, "notch: no damage at this "
+              "load (max d %.3g)" % s["final"]["max_damage"])
 
 # --- volume-controlled Griffith crack ------------------------------------
 # before growth, at l = 0.02 (the diffuse crack is effectively longer by
