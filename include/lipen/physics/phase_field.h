@@ -252,6 +252,24 @@ namespace lipen
     process_zone_cells() const;
     double
     cell_size(const CellIt &cell) const;
+    /// FEValues of u and d on one cell and u, eps(u), d, grad d at its
+    /// quadrature points (QGauss(2)).
+    struct CellState
+    {
+      CellState(const dealii::Mapping<dim>       &mapping,
+                const dealii::FiniteElement<dim> &fe_u,
+                const dealii::FiniteElement<dim> &fe_d);
+      const dealii::QGauss<dim>                    quadrature;
+      dealii::FEValues<dim>                        u, d;
+      std::vector<dealii::SymmetricTensor<2, dim>> eps;
+      std::vector<dealii::Tensor<1, dim>>          uv, dg;
+      std::vector<double>                          dv;
+    };
+    /// body(cell_u, cell_d, state) on every locally owned cell, with the
+    /// state evaluated for the current u and d.
+    template <typename Body>
+    void
+    for_each_owned_cell(Body &&body) const;
     /// Execute the flagged refinement and transfer all fields.
     void
     execute_refinement();

@@ -64,6 +64,50 @@ namespace lipen
   }
 
   template <int dim>
+  PhaseFieldFracture<dim>::CellState::CellState(
+    const dealii::Mapping<dim>       &mapping,
+    const dealii::FiniteElement<dim> &fe_u,
+    const dealii::FiniteElement<dim> &fe_d)
+    : quadrature(2)
+    , u(mapping,
+        fe_u,
+        quadrature,
+        dealii::update_values | dealii::update_gradients |
+          dealii::update_JxW_values)
+    , d(mapping,
+        fe_d,
+        quadrature,
+        dealii::update_values | dealii::update_gradients)
+    , eps(quadrature.size())
+    , uv(quadrature.size())
+    , dg(quadrature.size())
+    , dv(quadrature.size())
+  {
+  }
+
+  template <int dim>
+  template <typename Body>
+  void
+  PhaseFieldFracture<dim>::for_each_owned_cell(Body &&body) const
+  {
+    CellState                                s(mapping, fe_u, fe_d);
+    const dealii::FEValuesExtractors::Vector disp(0);
+    auto                                     cell_d = dof_d.begin_active();
+    for (auto cell = dof_u.begin_active(); cell != dof_u.end();
+         ++cell, ++cell_d)
+      if (cell->is_locally_owned())
+      {
+        s.u.reinit(cell);
+        s.d.reinit(cell_d);
+        s.u[disp].get_function_symmetric_gradients(u, s.eps);
+        s.u[disp].get_function_values(u, s.uv);
+        s.d.get_function_values(d, s.dv);
+        s.d.get_function_gradients(d, s.dg);
+        body(cell, cell_d, s);
+      }
+  }
+
+  template <int dim>
   void
   PhaseFieldFracture<dim>::setup_dofs()
   {
@@ -342,33 +386,20 @@ namespace lipen
   PhaseFieldFracture<dim>::crack_volume() const
   {
     using namespace dealii;
-    const QGauss<dim>     quadrature(2);
-    const QGauss<dim - 1> face_quadrature(2);
-    FEValues<dim>         fv_u(mapping,
-                       fe_u,
-                       quadrature,
-                       update_values | update_JxW_values);
-    FEValues<dim>         fv_d(mapping, fe_d, quadrature, update_gradients);
-    FEFaceValues<dim>     fv_face(mapping,
+    const QGauss<dim - 1>            face_quadrature(2);
+    FEFaceValues<dim>                fv_face(mapping,
                               fe_u,
                               face_quadrature,
                               update_values | update_normal_vectors |
                                 update_JxW_values);
     const FEValuesExtractors::Vector disp(0);
-    std::vector<Tensor<1, dim>> uv(quadrature.size()), dg(quadrature.size()),
-      uf(face_quadrature.size());
-    double V      = 0;
-    auto   cell_d = dof_d.begin_active();
-    for (auto cell = dof_u.begin_active(); cell != dof_u.end();
-         ++cell, ++cell_d)
-      if (cell->is_locally_owned())
+    std::vector<Tensor<1, dim>>      uf(face_quadrature.size());
+    double                           V = 0;
+    for_each_owned_cell(
+      [&](const auto &cell, const auto &, CellState &s)
       {
-        fv_u.reinit(cell);
-        fv_d.reinit(cell_d);
-        fv_u[disp].get_function_values(u, uv);
-        fv_d.get_function_gradients(d, dg);
-        for (unsigned int q = 0; q < quadrature.size(); ++q)
-          V -= (uv[q] * dg[q]) * fv_u.JxW(q);
+        for (unsigned int q = 0; q < s.quadrature.size(); ++q)
+          V -= (s.uv[q] * s.dg[q]) * s.u.JxW(q);
         if (!band && cell->at_boundary())
           for (const unsigned int f : cell->face_indices())
             if (cell->face(f)->at_boundary() &&
@@ -379,7 +410,7 @@ namespace lipen
               for (unsigned int q = 0; q < face_quadrature.size(); ++q)
                 V -= (uf[q] * fv_face.normal_vector(q)) * fv_face.JxW(q);
             }
-      }
+      });
     return geometry.model_copies() * Utilities::MPI::sum(V, comm);
   }
 
@@ -738,22 +769,15 @@ namespace lipen
   void
   PhaseFieldFracture<dim>::accept_step()
   {
-    using namespace dealii;
-    const QGauss<dim> quadrature(2);
-    FEValues<dim>     fv_u(mapping, fe_u, quadrature, update_gradients);
-    const FEValuesExtractors::Vector     disp(0);
-    std::vector<SymmetricTensor<2, dim>> eps(quadrature.size());
-    for (const auto &cell : dof_u.active_cell_iterators())
-      if (cell->is_locally_owned())
+    for_each_owned_cell(
+      [&](const auto &cell, const auto &, CellState &s)
       {
-        fv_u.reinit(cell);
-        fv_u[disp].get_function_symmetric_gradients(u, eps);
         const auto H = history.get_data(CellIt(cell));
-        for (unsigned int q = 0; q < quadrature.size(); ++q)
+        for (unsigned int q = 0; q < s.quadrature.size(); ++q)
           H[q]->H =
             std::max(H[q]->H,
-                     split_energy<dim>(eps[q], lambda, mu, split).psi_plus);
-      }
+                     split_energy<dim>(s.eps[q], lambda, mu, split).psi_plus);
+      });
     u_n = u;
     d_n = d;
     p_n = p;
@@ -969,42 +993,22 @@ namespace lipen
     Metrics m;
     m.pressure     = p;
     m.crack_volume = crack_volume();
-    const QGauss<dim>                    quadrature(2);
-    FEValues<dim>                        fv_u(mapping,
-                       fe_u,
-                       quadrature,
-                       update_gradients | update_JxW_values);
-    FEValues<dim>                        fv_d(mapping,
-                       fe_d,
-                       quadrature,
-                       update_values | update_gradients);
-    const FEValuesExtractors::Vector     disp(0);
-    std::vector<SymmetricTensor<2, dim>> eps(quadrature.size());
-    std::vector<double>                  dv(quadrature.size());
-    std::vector<Tensor<1, dim>>          dg(quadrature.size());
-    const bool                           at1 = prm.model == "AT1";
-    double                               Eel = 0, Efr = 0;
-    auto                                 cell_d = dof_d.begin_active();
-    for (auto cell = dof_u.begin_active(); cell != dof_u.end();
-         ++cell, ++cell_d)
-      if (cell->is_locally_owned())
+    const bool at1 = prm.model == "AT1";
+    double     Eel = 0, Efr = 0;
+    for_each_owned_cell(
+      [&](const auto &, const auto &, CellState &c)
       {
-        fv_u.reinit(cell);
-        fv_d.reinit(cell_d);
-        fv_u[disp].get_function_symmetric_gradients(u, eps);
-        fv_d.get_function_values(d, dv);
-        fv_d.get_function_gradients(d, dg);
-        for (unsigned int q = 0; q < quadrature.size(); ++q)
+        for (unsigned int q = 0; q < c.quadrature.size(); ++q)
         {
-          const double dc = std::clamp(dv[q], 0., 1.);
+          const double dc = std::clamp(c.dv[q], 0., 1.);
           const double g  = (1. - dc) * (1. - dc) + prm.residual_stiffness;
-          const auto   s  = split_energy<dim>(eps[q], lambda, mu, split);
-          Eel += (g * s.psi_plus + s.psi_minus) * fv_u.JxW(q);
+          const auto   s  = split_energy<dim>(c.eps[q], lambda, mu, split);
+          Eel += (g * s.psi_plus + s.psi_minus) * c.u.JxW(q);
           Efr += Gc / prm.c_w() *
-                 ((at1 ? dc : dc * dc) / ell + ell * (dg[q] * dg[q])) *
-                 fv_u.JxW(q);
+                 ((at1 ? dc : dc * dc) / ell + ell * (c.dg[q] * c.dg[q])) *
+                 c.u.JxW(q);
         }
-      }
+      });
     const double copies = geometry.model_copies();
     m.elastic_energy    = copies * Utilities::MPI::sum(Eel, comm);
     m.fracture_energy   = copies * Utilities::MPI::sum(Efr, comm);
@@ -1118,35 +1122,20 @@ namespace lipen
                                           "degradation",
                                           "mpi_partition"};
     cell_data.assign(names.size(), Vector<float>(tria.n_active_cells()));
-    const QGauss<dim> quadrature(2);
-    FEValues<dim>     fv_u(mapping,
-                       fe_u,
-                       quadrature,
-                       update_gradients | update_JxW_values);
-    FEValues<dim>     fv_d(mapping, fe_d, quadrature, update_values);
-    const FEValuesExtractors::Vector     disp(0);
-    std::vector<SymmetricTensor<2, dim>> eps(quadrature.size());
-    std::vector<double>                  dv(quadrature.size());
-    auto                                 cell_d = dof_d.begin_active();
-    for (auto cell = dof_u.begin_active(); cell != dof_u.end();
-         ++cell, ++cell_d)
-      if (cell->is_locally_owned())
+    for_each_owned_cell(
+      [&](const auto &cell, const auto &, CellState &st)
       {
-        fv_u.reinit(cell);
-        fv_d.reinit(cell_d);
-        fv_u[disp].get_function_symmetric_gradients(u, eps);
-        fv_d.get_function_values(d, dv);
         const auto              H = history.get_data(CellIt(cell));
         SymmetricTensor<2, dim> s;
         double                  szz = 0, psi = 0, hist = 0, gsum = 0, vol = 0;
-        for (unsigned int q = 0; q < quadrature.size(); ++q)
+        for (unsigned int q = 0; q < st.quadrature.size(); ++q)
         {
-          const double dc = std::clamp(dv[q], 0., 1.);
+          const double dc = std::clamp(st.dv[q], 0., 1.);
           const double g  = (1. - dc) * (1. - dc) + prm.residual_stiffness;
-          const double w  = fv_u.JxW(q);
-          s += w * degraded_stress<dim>(eps[q], g, lambda, mu, split);
-          szz += w * out_of_plane_stress<dim>(eps[q], g, lambda, mu, split);
-          psi += w * split_energy<dim>(eps[q], lambda, mu, split).psi_plus;
+          const double w  = st.u.JxW(q);
+          s += w * degraded_stress<dim>(st.eps[q], g, lambda, mu, split);
+          szz += w * out_of_plane_stress<dim>(st.eps[q], g, lambda, mu, split);
+          psi += w * split_energy<dim>(st.eps[q], lambda, mu, split).psi_plus;
           hist += w * H[q]->H;
           gsum += w * g;
           vol += w;
@@ -1180,7 +1169,7 @@ namespace lipen
                        double(tria.locally_owned_subdomain())});
         for (unsigned int k = 0; k < values.size(); ++k)
           cell_data[k][c] = values[k];
-      }
+      });
     for (unsigned int k = 0; k < names.size(); ++k)
       out.add_data_vector(cell_data[k], names[k], DataOut<dim>::type_cell_data);
   }
