@@ -104,10 +104,6 @@ namespace lipen
     const std::function<void(dealii::DataOut<dim> &)> &add_fields)
   {
     const auto &dof_handler = elasticity.get_dof_handler();
-    const auto  comm        = dof_handler.get_communicator();
-    if (Utilities::MPI::this_mpi_process(comm) == 0)
-      std::filesystem::create_directories(directory + "/solution");
-    MPI_Barrier(comm);
 
     DataOut<dim> data_out;
     data_out.attach_dof_handler(dof_handler);
@@ -136,7 +132,19 @@ namespace lipen
     if (add_fields)
       add_fields(data_out);
     data_out.build_patches(elasticity.get_mapping(), elasticity.degree());
+    write_patches(data_out, step, time, dof_handler.get_communicator());
+  }
 
+  template <int dim>
+  void
+  SolutionWriter::write_patches(DataOut<dim>      &data_out,
+                                const unsigned int step,
+                                const double       time,
+                                MPI_Comm           comm)
+  {
+    if (Utilities::MPI::this_mpi_process(comm) == 0)
+      std::filesystem::create_directories(directory + "/solution");
+    MPI_Barrier(comm);
     DataOutBase::VtkFlags flags;
     flags.compression_level = DataOutBase::VtkFlags::best_speed;
     data_out.set_flags(flags);
@@ -155,6 +163,10 @@ namespace lipen
     }
   }
 
+  template void
+  SolutionWriter::write_patches(DataOut<2> &, unsigned int, double, MPI_Comm);
+  template void
+  SolutionWriter::write_patches(DataOut<3> &, unsigned int, double, MPI_Comm);
   template void
   SolutionWriter::write(const Elasticity<2> &,
                         unsigned int,

@@ -1,5 +1,6 @@
 #include <lipen/base/exceptions.h>
 #include <lipen/output/json.h>
+#include <lipen/output/solution_output.h>
 #include <lipen/physics/phase_field.h>
 #include <lipen/simulator/phase_field_run.h>
 
@@ -95,7 +96,7 @@ namespace lipen
             << " m, h = " << solver.process_zone_h()
             << " m, G_c,eff = " << solver.effective_toughness() << " J/m^2\n\n";
 
-      std::vector<std::pair<double, std::string>> records;
+      SolutionWriter writer(dir);
       const auto write_solution = [&](const unsigned int step, const double t)
       {
         DataOut<dim> out;
@@ -103,22 +104,7 @@ namespace lipen
         std::vector<Vector<float>> cell_data;
         solver.add_output(out, cell_data);
         out.build_patches();
-        DataOutBase::VtkFlags flags;
-        flags.compression_level = DataOutBase::VtkFlags::best_speed;
-        out.set_flags(flags);
-        const std::string pvtu =
-          out.write_vtu_with_pvtu_record(dir + "/solution/",
-                                         "solution",
-                                         step,
-                                         comm,
-                                         5,
-                                         0);
-        records.emplace_back(t, "solution/" + pvtu);
-        if (root)
-        {
-          std::ofstream pvd(dir + "/solution.pvd");
-          DataOutBase::write_pvd_record(pvd, records);
-        }
+        writer.write_patches(out, step, t, comm);
       };
 
       std::vector<Row> rows;

@@ -35,6 +35,16 @@ namespace lipen
           double                                             time,
           const std::function<void(dealii::DataOut<dim> &)> &add_fields = {});
 
+    /// Write @p out (patches already built) as step @p step: one PVTU
+    /// with a VTU per rank under DIRECTORY/solution/, indexed in
+    /// DIRECTORY/solution.pvd.
+    template <int dim>
+    void
+    write_patches(dealii::DataOut<dim> &out,
+                  unsigned int          step,
+                  double                time,
+                  MPI_Comm              comm);
+
   private:
     std::string                                 directory;
     std::vector<std::pair<double, std::string>> records;

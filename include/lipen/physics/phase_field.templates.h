@@ -198,45 +198,31 @@ namespace lipen
       matrix_u = 0;
     rhs_u = 0;
     PETScWrappers::MPI::Vector           load(owned_u, comm);
-    const QGauss<dim>                    quadrature(2);
     const QGauss<dim - 1>                face_quadrature(2);
-    FEValues<dim>                        fv_u(mapping,
-                       fe_u,
-                       quadrature,
-                       update_gradients | update_values | update_JxW_values);
-    FEValues<dim>                        fv_d(mapping,
-                       fe_d,
-                       quadrature,
-                       update_values | update_gradients);
     FEFaceValues<dim>                    fv_face(mapping,
                               fe_u,
                               face_quadrature,
                               update_values | update_normal_vectors |
                                 update_JxW_values);
     const FEValuesExtractors::Vector     disp(0);
-    const unsigned int                   n  = fe_u.n_dofs_per_cell();
-    const unsigned int                   nq = quadrature.size();
+    const unsigned int                   n = fe_u.n_dofs_per_cell();
     FullMatrix<double>                   K(n, n);
     Vector<double>                       R(n), F(n);
     std::vector<types::global_dof_index> dofs(n);
-    std::vector<SymmetricTensor<2, dim>> eps(nq), sym(n);
-    std::vector<double>                  dv(nq);
-    std::vector<Tensor<1, dim>>          dg(nq);
+    std::vector<SymmetricTensor<2, dim>> sym(n);
     const double                         k = prm.residual_stiffness;
 
-    auto cell_d = dof_d.begin_active();
-    for (auto cell = dof_u.begin_active(); cell != dof_u.end();
-         ++cell, ++cell_d)
-      if (cell->is_locally_owned())
+    for_each_owned_cell(
+      [&](const auto &cell, const auto &, CellState &st)
       {
-        fv_u.reinit(cell);
-        fv_d.reinit(cell_d);
-        fv_u[disp].get_function_symmetric_gradients(u, eps);
-        fv_d.get_function_values(d, dv);
-        fv_d.get_function_gradients(d, dg);
-        K = 0;
-        R = 0;
-        F = 0;
+        const auto        &fv_u = st.u;
+        const auto        &eps  = st.eps;
+        const auto        &dv   = st.dv;
+        const auto        &dg   = st.dg;
+        const unsigned int nq   = st.quadrature.size();
+        K                       = 0;
+        R                       = 0;
+        F                       = 0;
         for (unsigned int q = 0; q < nq; ++q)
         {
           const double dc  = std::clamp(dv[q], 0., 1.);
@@ -294,7 +280,7 @@ namespace lipen
         else
           constraints_u.distribute_local_to_global(rhs_cell, dofs, rhs_u);
         constraints_u.distribute_local_to_global(F, dofs, load);
-      }
+      });
     if (with_matrix)
       matrix_u.compress(VectorOperation::add);
     rhs_u.compress(VectorOperation::add);
@@ -462,46 +448,31 @@ namespace lipen
       residual = 0;
       diagonal = 0;
     }
-    const QGauss<dim>                    quadrature(2);
-    FEValues<dim>                        fv_d(mapping,
-                       fe_d,
-                       quadrature,
-                       update_values | update_gradients | update_JxW_values);
-    FEValues<dim>                        fv_u(mapping,
-                       fe_u,
-                       quadrature,
-                       update_values | update_gradients);
-    const FEValuesExtractors::Vector     disp(0);
-    const unsigned int                   n  = fe_d.n_dofs_per_cell();
-    const unsigned int                   nq = quadrature.size();
+    const unsigned int                   n = fe_d.n_dofs_per_cell();
     FullMatrix<double>                   A(n, n);
     Vector<double>                       b(n), rc(n), dg_cell(n), dcell(n);
     std::vector<types::global_dof_index> dofs(n);
-    std::vector<SymmetricTensor<2, dim>> eps(nq);
-    std::vector<Tensor<1, dim>>          uv(nq);
     const bool                           at1 = prm.model == "AT1";
     const double                         a_w = at1 ? 0. : Gc / ell;
     const double                         a_g = at1 ? 0.75 * Gc * ell : Gc * ell;
     const double                         b_w = at1 ? 3. * Gc / (8. * ell) : 0.;
 
-    auto cell_u = dof_u.begin_active();
-    for (auto cell = dof_d.begin_active(); cell != dof_d.end();
-         ++cell, ++cell_u)
-      if (cell->is_locally_owned())
+    for_each_owned_cell(
+      [&](const auto &cell_u, const auto &cell, CellState &st)
       {
-        fv_d.reinit(cell);
-        fv_u.reinit(cell_u);
-        fv_u[disp].get_function_symmetric_gradients(u, eps);
-        fv_u[disp].get_function_values(u, uv);
-        const auto H_n = history.get_data(CellIt(cell));
-        A              = 0;
-        b              = 0;
+        const auto        &fv_d = st.d;
+        const auto        &eps  = st.eps;
+        const auto        &uv   = st.uv;
+        const unsigned int nq   = st.quadrature.size();
+        const auto         H_n  = history.get_data(CellIt(cell_u));
+        A                       = 0;
+        b                       = 0;
         for (unsigned int q = 0; q < nq; ++q)
         {
           const double H =
             std::max(H_n[q]->H,
                      split_energy<dim>(eps[q], lambda, mu, split).psi_plus);
-          const double JxW = fv_d.JxW(q);
+          const double JxW = st.u.JxW(q); // same cell and quadrature
           for (unsigned int i = 0; i < n; ++i)
           {
             const double         phi_i  = fv_d.shape_value(i, q);
@@ -530,7 +501,7 @@ namespace lipen
           c.distribute_local_to_global(rc, dofs, residual);
           c.distribute_local_to_global(dg_cell, dofs, diagonal);
         }
-      }
+      });
     if (system)
     {
       matrix_d.compress(VectorOperation::add);
