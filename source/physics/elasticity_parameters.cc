@@ -1,4 +1,5 @@
 #include <lipen/base/exceptions.h>
+#include <lipen/base/function_parser.h>
 #include <lipen/physics/elasticity.h>
 
 #include <deal.II/base/function_parser.h>
@@ -52,23 +53,7 @@ namespace lipen
     prm.leave_subsection();
     // muparser reports syntax errors only on first evaluation, and prints
     // them itself; try it here so the error names the entry.
-    bool               parsed = true;
-    std::ostringstream muparser_chatter;
-    auto *const        cerr_buffer = std::cerr.rdbuf(muparser_chatter.rdbuf());
-    auto *const        cout_buffer = std::cout.rdbuf(muparser_chatter.rdbuf());
-    try
-    {
-      FunctionParser<1> f(1);
-      f.initialize("xi", pressure_profile, {});
-      parsed = std::isfinite(f.value(Point<1>(0.5)));
-    }
-    catch (...)
-    {
-      parsed = false;
-    }
-    std::cerr.rdbuf(cerr_buffer);
-    std::cout.rdbuf(cout_buffer);
-    require(parsed,
+    require(parse_function_of("xi", pressure_profile, 0.5) != nullptr,
             "Loads/Crack pressure profile",
             "cannot evaluate '" + pressure_profile +
               "' as a function of xi (0 at the front, 1 at the mouth)");

@@ -1,4 +1,5 @@
 #include <lipen/base/exceptions.h>
+#include <lipen/base/function_parser.h>
 #include <lipen/physics/phase_field_parameters.h>
 
 #include <cmath>
@@ -192,6 +193,19 @@ namespace lipen
             "Phase field/Length scale in cells",
             "must be at least 2 (h <= l/2)");
     return length_cells * process_zone_h;
+  }
+
+  std::unique_ptr<FunctionParser<1>>
+  PhaseFieldParameters::load_function() const
+  {
+    const bool         volume = loading == "volume";
+    const std::string &expression =
+      volume ? volume_function : pressure_function;
+    auto f = parse_function_of("t", expression, 0.);
+    require(f != nullptr,
+            volume ? "Phase field/Li volume" : "Phase field/Pressure",
+            "cannot parse '" + expression + "' as a function of t");
+    return f;
   }
 
   double

@@ -21,24 +21,6 @@ namespace lipen
 
   namespace
   {
-    /// A function of t from a parameter entry, or an InputError naming it.
-    std::unique_ptr<FunctionParser<1>>
-    time_function(const std::string &expression, const std::string &entry)
-    {
-      auto f = std::make_unique<FunctionParser<1>>(1);
-      try
-      {
-        f->initialize("t", expression, {});
-        f->value(Point<1>(0.));
-      }
-      catch (...)
-      {
-        throw InputError("parameter '" + entry + "': cannot parse '" +
-                         expression + "' as a function of t");
-      }
-      return f;
-    }
-
     struct Row
     {
       unsigned int step = 0;
@@ -65,10 +47,7 @@ namespace lipen
       const std::string          &dir = parameters.output.directory;
       const bool root           = Utilities::MPI::this_mpi_process(comm) == 0;
       const bool volume_loading = pf.loading == "volume";
-      const auto load_function =
-        volume_loading ?
-          time_function(pf.volume_function, "Phase field/Li volume") :
-          time_function(pf.pressure_function, "Phase field/Pressure");
+      const auto load_function  = pf.load_function();
 
       const DefectGeometry<dim>                 geometry(parameters.geometry);
       parallel::distributed::Triangulation<dim> tria(

@@ -179,6 +179,7 @@ namespace lipen
     if (study.type == "phase field")
     {
       phase_field.resolved_length_scale(); // validates the entries
+      phase_field.load_function();
       require(!electrochemistry.enabled,
               "Electrochemistry/Enabled",
               "the phase-field run does not couple the ionic potential yet; "

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <deal.II/base/function_parser.h>
 #include <deal.II/base/parameter_handler.h>
 
+#include <memory>
 #include <string>
 
 namespace lipen
@@ -59,6 +61,10 @@ namespace lipen
     /// l in metres (from the entries above); validates them.
     double
     resolved_length_scale() const;
+    /// The prescribed load of the active Loading, p(t) or V_Li(t), parsed;
+    /// an InputError naming `Pressure` or `Li volume` if it does not parse.
+    std::unique_ptr<dealii::FunctionParser<1>>
+    load_function() const;
     /// Target cell size in the process zone [m].
     double
     resolved_process_zone_h() const;
