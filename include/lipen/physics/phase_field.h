@@ -185,7 +185,8 @@ namespace lipen
     {
       return Gc;
     }
-    /// G_c (1 + h/(2l)) for AT2, G_c (1 + 3h/(8l)) for AT1.
+    /// G_c (1 + h/(2l)) for AT2, G_c (1 + 3h/(8l)) for AT1 (a single-node
+    /// crest; a growing pressurised AT2 crack dissipates ~G_c (1 + h/l)).
     double
     effective_toughness() const;
     double

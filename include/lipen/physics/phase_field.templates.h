@@ -1006,13 +1006,13 @@ namespace lipen
       m.crack_size =
         std::sqrt(m.crack_measure / ((penny ? 1. : 0.5) * M_PI * lam));
 
-    // tip: the node with d >= 1/2 farthest from the crack origin (the
-    // mouth on the electrode for surface defects)
+    // tip: the point of the d = 1/2 contour farthest from the crack origin
+    // (the mouth on the electrode for surface defects), interpolated
+    // linearly along the cell edges so that it moves continuously rather
+    // than from node to node
     Point<dim> origin;
     if (gp.surface_defect_2d())
       origin[1] = gp.height;
-    std::map<types::global_dof_index, Point<dim>> support;
-    DoFTools::map_dofs_to_support_points(mapping, dof_d, support);
     double     best = band ? 0. : c0;
     Point<dim> tip  = geometry.front().tip;
     double     dmax = 0, dinc = 1e300;
@@ -1020,16 +1020,33 @@ namespace lipen
     {
       dmax = std::max(dmax, double(d[i]));
       dinc = std::min(dinc, double(d[i]) - double(d_n[i]));
-      if (d[i] >= 0.5)
-      {
-        const double r = support.at(i).distance(origin);
-        if (r > best)
-        {
-          best = r;
-          tip  = support.at(i);
-        }
-      }
     }
+    const auto consider = [&](const Point<dim> &x)
+    {
+      const double r = x.distance(origin);
+      if (r > best)
+      {
+        best = r;
+        tip  = x;
+      }
+    };
+    for (const auto &cell : dof_d.active_cell_iterators())
+      if (cell->is_locally_owned())
+        for (const unsigned int l : cell->line_indices())
+        {
+          const auto   line = cell->line(l);
+          const double d0   = d[line->vertex_dof_index(0, 0)];
+          const double d1   = d[line->vertex_dof_index(1, 0)];
+          if (d0 >= 0.5)
+            consider(line->vertex(0));
+          if (d1 >= 0.5)
+            consider(line->vertex(1));
+          if ((d0 - 0.5) * (d1 - 0.5) < 0)
+          {
+            const double t = (0.5 - d0) / (d1 - d0);
+            consider(line->vertex(0) + t * (line->vertex(1) - line->vertex(0)));
+          }
+        }
     m.max_damage           = Utilities::MPI::max(dmax, comm);
     m.min_damage_increment = Utilities::MPI::min(dinc, comm);
     const auto all_best    = Utilities::MPI::max(best, comm);
