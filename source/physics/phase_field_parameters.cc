@@ -95,7 +95,18 @@ namespace lipen
                       "omega of the over-relaxed alternate minimisation: the "
                       "new damage is d_(k-1) + omega (d_hat - d_(k-1)), "
                       "projected onto d_n <= d <= 1 (1: plain alternate "
-                      "minimisation).");
+                      "minimisation). Used only with Anderson depth = 0.");
+    prm.declare_entry("Anderson depth",
+                      "5",
+                      Patterns::Integer(0, 20),
+                      "m > 0: Anderson acceleration of the alternate "
+                      "minimisation with the last m damage updates (the "
+                      "fixed-point map d -> d_hat(u(d)); the combination is "
+                      "projected onto d_n <= d <= 1 and the history restarts "
+                      "when the update residual grows); Over-relaxation is "
+                      "then not used. 0: over-relaxed alternate "
+                      "minimisation. Halves to thirds the staggered "
+                      "iterations of a growing crack (README).");
     prm.declare_entry("Maximum cut-backs",
                       "6",
                       Patterns::Integer(0),
@@ -159,6 +170,7 @@ namespace lipen
     max_staggered           = prm.get_integer("Maximum staggered iterations");
     max_cutbacks            = prm.get_integer("Maximum cut-backs");
     over_relaxation         = prm.get_double("Over-relaxation");
+    anderson_depth          = prm.get_integer("Anderson depth");
     max_advance             = prm.get_double("Maximum crack advance");
     adaptive                = prm.get_bool("Adaptive refinement");
     coarsen                 = prm.get_bool("Coarsening");

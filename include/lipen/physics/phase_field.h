@@ -140,7 +140,8 @@ namespace lipen
     void
     initialise();
 
-    /// Solve one load step by alternate minimisation: @p load is the
+    /// Solve one load step by alternate minimisation (Anderson-accelerated
+    /// fixed point d -> d_hat(u(d)), or over-relaxed): @p load is the
     /// pressure [Pa] (pressure loading) or the Li volume (volume loading).
     StepResult
     solve_step(double load);
@@ -248,6 +249,9 @@ namespace lipen
     /// Damage sub-problem by the primal-dual active-set method.
     void
     solve_d(StepResult &r, Iteration &it);
+    /// d = the projection of @p x onto d_n <= d <= 1, constraints applied.
+    void
+    set_projected_damage(const dealii::PETScWrappers::MPI::Vector &x);
     /// Cells (by active index) where the crack is or is about to be.
     std::vector<bool>
     process_zone_cells() const;

@@ -11,6 +11,7 @@
 #include <deal.II/fe/fe_dgq.h>
 #include <deal.II/fe/fe_values.h>
 #include <deal.II/lac/dynamic_sparsity_pattern.h>
+#include <deal.II/lac/full_matrix.h>
 #include <deal.II/lac/petsc_precondition.h>
 #include <deal.II/lac/petsc_solver.h>
 #include <deal.II/lac/solver_control.h>
@@ -18,6 +19,7 @@
 #include <deal.II/numerics/vector_tools.h>
 
 #include <cmath>
+#include <deque>
 
 namespace lipen
 {
@@ -611,6 +613,25 @@ namespace lipen
   }
 
   template <int dim>
+  void
+  PhaseFieldFracture<dim>::set_projected_damage(
+    const dealii::PETScWrappers::MPI::Vector &x)
+  {
+    using namespace dealii;
+    PETScWrappers::MPI::Vector y(owned_d, comm);
+    std::vector<double>        projected;
+    for (const auto i : owned_d)
+      projected.push_back(
+        std::clamp(double(x[i]), std::max(0., double(d_n[i])), 1.));
+    unsigned int n = 0;
+    for (const auto i : owned_d)
+      y[i] = projected[n++];
+    y.compress(VectorOperation::insert);
+    constraints_d.distribute(y);
+    d = y;
+  }
+
+  template <int dim>
   typename PhaseFieldFracture<dim>::StepResult
   PhaseFieldFracture<dim>::solve_step(const double load)
   {
@@ -619,6 +640,10 @@ namespace lipen
     try
     {
       PETScWrappers::MPI::Vector previous(owned_d, comm), diff(owned_d, comm);
+      // Anderson acceleration: residuals f_j = d_hat_j - d_j and images
+      // d_hat_j of the last m + 1 iterations
+      std::deque<PETScWrappers::MPI::Vector> F, G;
+      double                                 last_residual = 1e300;
       for (unsigned int k = 1; k <= prm.max_staggered; ++k)
       {
         Iteration it;
@@ -636,31 +661,75 @@ namespace lipen
         }
         previous = d;
         solve_d(r, it);
-        if (prm.over_relaxation != 1.)
-        {
-          // over-relaxed alternate minimisation (Farrell and Maurini 2017):
-          // d = P(d_(k-1) + omega (d_hat - d_(k-1))), P the projection onto
-          // the bounds d_n <= d <= 1
-          std::vector<double> relaxed;
-          for (const auto i : owned_d)
-          {
-            const double prev = previous[i];
-            relaxed.push_back(
-              std::clamp(prev + prm.over_relaxation * (d[i] - prev),
-                         std::max(0., double(d_n[i])),
-                         1.));
-          }
-          PETScWrappers::MPI::Vector x(owned_d, comm);
-          unsigned int               n = 0;
-          for (const auto i : owned_d)
-            x[i] = relaxed[n++];
-          x.compress(VectorOperation::insert);
-          constraints_d.distribute(x);
-          d = x;
-        }
         diff = d;
         diff -= previous;
-        it.change_d   = diff.linfty_norm();
+        // the fixed-point residual d_hat - d_(k-1) decides convergence
+        it.change_d = diff.linfty_norm();
+        if (prm.anderson_depth > 0 && it.change_d >= prm.staggered_tolerance)
+        {
+          // Anderson (type II): d = d_hat - sum_j gamma_j (G_(j+1) - G_j)
+          // with gamma minimising |f - sum_j gamma_j (F_(j+1) - F_j)|_2,
+          // restarted when the residual grows
+          const double residual = diff.l2_norm();
+          if (residual > last_residual)
+          {
+            F.clear();
+            G.clear();
+          }
+          last_residual = residual;
+          F.emplace_back(diff);
+          G.emplace_back(owned_d, comm);
+          G.back() = d;
+          if (F.size() > prm.anderson_depth + 1)
+          {
+            F.pop_front();
+            G.pop_front();
+          }
+          const unsigned int m = F.size() - 1;
+          if (m > 0)
+          {
+            std::vector<PETScWrappers::MPI::Vector> dF(m), dG(m);
+            for (unsigned int j = 0; j < m; ++j)
+            {
+              dF[j] = F[j + 1];
+              dF[j] -= F[j];
+              dG[j] = G[j + 1];
+              dG[j] -= G[j];
+            }
+            FullMatrix<double> A(m, m);
+            Vector<double>     b(m), gamma(m);
+            double             trace = 0;
+            for (unsigned int i = 0; i < m; ++i)
+            {
+              b[i] = dF[i] * diff;
+              for (unsigned int j = 0; j <= i; ++j)
+                A(i, j) = A(j, i) = dF[i] * dF[j];
+              trace += A(i, i);
+            }
+            for (unsigned int i = 0; i < m; ++i)
+              A(i, i) += 1e-10 * trace / m + 1e-300;
+            A.gauss_jordan();
+            A.vmult(gamma, b);
+            PETScWrappers::MPI::Vector x(owned_d, comm);
+            x = d;
+            for (unsigned int j = 0; j < m; ++j)
+              x.add(-gamma[j], dG[j]);
+            set_projected_damage(x);
+          }
+        }
+        else if (prm.anderson_depth == 0 && prm.over_relaxation != 1.)
+        {
+          // over-relaxed alternate minimisation (Farrell and Maurini 2017):
+          // d = P(d_(k-1) + omega (d_hat - d_(k-1)))
+          PETScWrappers::MPI::Vector x(owned_d, comm);
+          x = previous;
+          x.add(prm.over_relaxation, diff);
+          set_projected_damage(x);
+          diff = d;
+          diff -= previous;
+          it.change_d = diff.linfty_norm();
+        }
+
         it.residual_u = assemble_u(false, p);
         it.pressure   = p;
         r.history.push_back(it);

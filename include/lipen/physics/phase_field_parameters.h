@@ -43,6 +43,7 @@ namespace lipen
     double       residual_tolerance  = 1e-6; ///< |R_u| / |f|
     unsigned int max_staggered       = 300;
     double       over_relaxation     = 1.5; ///< omega of the damage update
+    unsigned int anderson_depth      = 5;   ///< m of Anderson acceleration
     unsigned int max_cutbacks        = 6;
     double       max_advance         = 20; ///< crack advance per step / l
 
