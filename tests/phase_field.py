@@ -3,7 +3,9 @@
 - Sneddon 2D: crack volume converges to 2 pi p a^2/E' = 6.03186e-3 as l
   (and h = l/2) is refined, the error falls monotonically and the finest
   (l = 0.01) is within 2 %;
-- 1 and 2 MPI ranks agree on crack volume and crack size (1e-6);
+- 1 and 2 MPI ranks agree on crack volume and crack size (1e-6), for the
+  Sneddon crack and for the growing Griffith crack on its adaptive mesh
+  (volume, pressure, tip, fracture energy and cell count at V = 5);
 - a geometric notch (pressure on the meshed faces) instead of the band
   gives the Sneddon volume within 1 % and no damage;
 - AT1 and the volumetric-deviatoric and spectral splits give the Sneddon
@@ -202,6 +204,20 @@ if s:
         n1 = sum(int(r["staggered_iterations"]) for r in R[1:11])
         chk.check(n1 < n0, "Anderson acceleration: %d staggered iterations "
                   "to V = 5 against %d without" % (n1, n0))
+
+    # a growing crack on an adaptive mesh: 1 rank against the 2-rank run
+    out1, s1 = run("griffith_np1", "griffith_volume_2d.prm", {
+        "Phase field/Length scale": 0.04, "Phase field/End time": 5 / 7,
+        "Phase field/Time steps": 10, "Output/Write solution": "false"},
+        ranks=1)
+    if s1:
+        R1 = rows(out1)
+        for key in ["crack_volume", "pressure_Pa", "tip_distance_m",
+                    "fracture_energy_J", "cells"]:
+            a, b = float(R1[10][key]), float(R[10][key])
+            chk.check(abs(a - b) <= 1e-6 * abs(b), "growing crack, 1 and 2 "
+                      "ranks agree at V = 5 on %s: %.10g vs %.10g" %
+                      (key, a, b))
 
 # --- irreversibility on a fixed mesh, from the VTU files ------------------
 out, s = run("irreversible", "griffith_volume_2d.prm", {
