@@ -45,9 +45,8 @@ namespace lipen
       Timer                       wall;
       const PhaseFieldParameters &pf  = parameters.phase_field;
       const std::string          &dir = parameters.output.directory;
-      const bool root           = Utilities::MPI::this_mpi_process(comm) == 0;
-      const bool volume_loading = pf.loading == "volume";
-      const auto load_function  = pf.load_function();
+      const bool root          = Utilities::MPI::this_mpi_process(comm) == 0;
+      const auto load_function = pf.load_function();
 
       const DefectGeometry<dim>                 geometry(parameters.geometry);
       parallel::distributed::Triangulation<dim> tria(
@@ -116,21 +115,21 @@ namespace lipen
         if (!root)
           return;
         std::ofstream csv(dir + "/statistics.csv");
-        csv
-          << "# lipen phase-field run: whole-body quantities (2D: per unit "
-             "thickness). crack_size from the fracture energy / G_c,eff; "
-             "tip = farthest point of the d = 1/2 contour (linear along cell edges) from the crack origin; "
-             "energy_balance = elastic + fracture - fracture(0) - "
-             "external_work (trapezoidal int p dV)\n"
-          << "step,time,load,pressure_Pa,crack_volume,crack_measure,"
-             "crack_size_m,tip_distance_m,penetration_depth_m,"
-          << (dim == 2 ? "tip_x,tip_y," : "tip_x,tip_y,tip_z,")
-          << "elastic_energy_J,fracture_energy_J,external_work_J,"
-             "energy_balance_J,max_damage,min_damage_increment,"
-             "staggered_iterations,newton_iterations,krylov_u,krylov_d,"
-             "active_set_iterations,volume_iterations,final_residual,"
-             "final_damage_change,cutbacks,redos,cells,dofs_u,dofs_d,"
-             "wall_s\n";
+        csv << "# lipen phase-field run: whole-body quantities (2D: per unit "
+               "thickness). crack_size from the fracture energy / G_c,eff; "
+               "tip = farthest point of the d = 1/2 contour (linear along "
+               "cell edges) from the crack origin; "
+               "energy_balance = elastic + fracture - fracture(0) - "
+               "external_work (trapezoidal int p dV)\n"
+            << "step,time,load,pressure_Pa,crack_volume,crack_measure,"
+               "crack_size_m,tip_distance_m,penetration_depth_m,"
+            << (dim == 2 ? "tip_x,tip_y," : "tip_x,tip_y,tip_z,")
+            << "elastic_energy_J,fracture_energy_J,external_work_J,"
+               "energy_balance_J,max_damage,min_damage_increment,"
+               "staggered_iterations,newton_iterations,krylov_u,krylov_d,"
+               "active_set_iterations,volume_iterations,final_residual,"
+               "final_damage_change,cutbacks,redos,cells,dofs_u,dofs_d,"
+               "wall_s\n";
         csv << std::setprecision(10);
         for (const auto &r : rows)
         {

@@ -619,13 +619,8 @@ namespace lipen
   {
     using namespace dealii;
     PETScWrappers::MPI::Vector y(owned_d, comm);
-    std::vector<double>        projected;
     for (const auto i : owned_d)
-      projected.push_back(
-        std::clamp(double(x[i]), std::max(0., double(d_n[i])), 1.));
-    unsigned int n = 0;
-    for (const auto i : owned_d)
-      y[i] = projected[n++];
+      y[i] = std::clamp(double(x[i]), std::max(0., double(d_n[i])), 1.);
     y.compress(VectorOperation::insert);
     constraints_d.distribute(y);
     d = y;
