@@ -137,9 +137,9 @@ CASES=(
   "2d-L4|${G2};Geometry/Coarse cells=64;Geometry/Face refinement=512"
   "2d-L5|${G2};Geometry/Coarse cells=64;Geometry/Face refinement=1024"
   "3d-L1|${G3};Geometry/Grading=0.5"
-  "3d-L2|${G3};Geometry/Grading=0.2"
-  "3d-L3|${G3};Geometry/Grading=0.1"
-  "3d-L4|${G3};Geometry/Grading=0.05"
+  "3d-L2|${G3};Geometry/Grading=0.25"
+  "3d-L3|${G3};Geometry/Grading=0.15"
+  "3d-L4|${G3};Geometry/Grading=0.1"
 )
 if ((QUICK)); then
   CASES=("${CASES[0]}" "${CASES[1]}" "${CASES[5]}" "${CASES[6]}")

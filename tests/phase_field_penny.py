@@ -2,16 +2,16 @@
 """Phase-field Sneddon penny crack in 3D (issue 4, the longer separately
 labelled test; ctest label 'long'): E = 1, nu = 0.2, p = 1e-3, a = 1 in
 (-10, 10)^3 (one-eighth model), exact crack volume 16 p a^3/(3 E') =
-5.12e-3.  On 2 ranks at l = 0.2, 0.1 and 0.05 (h = l/2; 0.58 M DoFs on the
+5.12e-3.  On 2 ranks at l = 0.2, 0.1 and 0.05 (h = l/2; 0.49 M DoFs on the
 finest, about 1.5 min in all):
 - the crack does not grow;
 - the error falls under refinement, at least by a factor 1.6 per halving;
 - the limit l -> 0 by Richardson extrapolation with the observed order
   q = log2((V1 - V2)/(V2 - V3)), V0 = V3 - (V2 - V3)/(2^q - 1), lies within
   3 % of the exact volume.
-- at l = 0.0175 (2.3 M DoFs, ~6 GB per rank, ~6.5 min on 2 ranks) the
-  volume itself is within 3 % (measured +0.82 %).  LIPEN_PENNY_FINE=0 skips
-  this level on machines with less than ~16 GB of memory.
+- at l = 0.0175 (2.9 M DoFs, ~7.9 GB per rank, ~7.5 min on 2 ranks) the
+  volume itself is within 3 % (measured +0.29 %).  LIPEN_PENNY_FINE=0 skips
+  this level on machines with less than ~20 GB of memory.
 Usage: phase_field_penny.py LIPEN WORKDIR SOURCE_DIR
 """
 import math

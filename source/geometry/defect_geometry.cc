@@ -11,6 +11,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -259,74 +261,103 @@ namespace lipen
       return std::vector<double>(n, L / n);
     }
 
-    /// Quarter disc of radius c (3 cells) surrounded by quarter annuli of
-    /// geometrically growing radius up to R, in the plane.
+    /// Octant shells around a flaw front of radius c in the plane z = 0:
+    /// a core cube [0, 0.4c]^3, a shell out to the sphere of radius c,
+    /// spherical shells doubling in radius up to S/2 with S = min(X, Y, L),
+    /// a shell from that sphere to the cube [0, S]^3, and rectangular pads
+    /// of ~S-sized cells out to the box [0, X] x [0, Y] x [0, L]. Each shell
+    /// is three hexahedra, one per face of a cube, so the mesh is
+    /// conforming and every cell has an aspect ratio of at most ~3 whatever
+    /// c/S is. (The tensor-product mesh used before, graded in the plane
+    /// and along z, had cells of aspect ratio ~S/c far from the flaw: CG +
+    /// GAMG then needed 53 iterations at c = S/50 and 120 at c = S/500.)
+    /// In the plane z = 0 the sphere of radius c is the front rho = c.
     void
-    quarter_disc_with_shells(Triangulation<2> &tria,
-                             const double      c,
-                             const double      X,
-                             const double      Y)
+    octant_shells(Triangulation<3> &tria,
+                  const double      c,
+                  const double      X,
+                  const double      Y,
+                  const double      L)
     {
-      // quarter disc of radius c, quarter annuli doubling in radius up to
-      // R_s = S/2, a two-cell ring from the circle R_s to the square
-      // [0, S]^2, and rectangular pads out to [0, X] x [0, Y].
-      const double     S  = std::min(X, Y);
-      const double     Rs = 0.5 * S;
-      Triangulation<2> ball;
-      GridGenerator::quarter_hyper_ball(ball, Point<2>(), c);
-      std::vector<const Triangulation<2> *>          parts{&ball};
-      std::vector<std::unique_ptr<Triangulation<2>>> pieces;
-      double                                         r = c;
-      while (r < Rs * (1. - 1e-12))
+      const double S  = std::min({X, Y, L});
+      const double Rs = 0.5 * S;
+      // the surfaces: a core cube, spheres c, 2c, 4c, ... up to S/2, and
+      // the cube S
+      std::vector<double> sizes{0.2 * c, 0.5 * c, c};
+      while (sizes.back() < Rs * (1. - 1e-12))
       {
-        double r_next = std::min(2. * r, Rs);
-        if (Rs - r_next < 0.5 * r_next)
-          r_next = Rs;
-        pieces.emplace_back(std::make_unique<Triangulation<2>>());
-        GridGenerator::quarter_hyper_shell(*pieces.back(),
-                                           Point<2>(),
-                                           r,
-                                           r_next,
-                                           2);
-        parts.push_back(pieces.back().get());
-        r = r_next;
+        double next = std::min(2. * sizes.back(), Rs);
+        if (Rs - next < 0.5 * next)
+          next = Rs;
+        sizes.push_back(next);
       }
+      sizes.push_back(S);
+      // vertex of surface k at the unit-cube corner pattern sigma (1..7)
+      const auto corner = [&](const unsigned int k, const unsigned int sigma)
       {
-        const double             d = Rs / std::sqrt(2.);
-        std::vector<Point<2>>    v{Point<2>(Rs, 0),
-                                Point<2>(S, 0),
-                                Point<2>(d, d),
-                                Point<2>(S, S),
-                                Point<2>(0, Rs),
-                                Point<2>(0, S)};
-        std::vector<CellData<2>> cells(2);
-        cells[0].vertices = {0, 1, 2, 3};
-        cells[1].vertices = {2, 3, 4, 5};
-        pieces.emplace_back(std::make_unique<Triangulation<2>>());
-        pieces.back()->create_triangulation(v, cells, SubCellData());
-        parts.push_back(pieces.back().get());
-      }
-      const auto pad = [&](const Point<2> &a, const Point<2> &b)
-      {
-        const unsigned int nx =
-          std::max(1u,
-                   static_cast<unsigned int>(std::round((b[0] - a[0]) / S)));
-        const unsigned int ny =
-          std::max(1u,
-                   static_cast<unsigned int>(std::round((b[1] - a[1]) / S)));
-        pieces.emplace_back(std::make_unique<Triangulation<2>>());
-        GridGenerator::subdivided_hyper_rectangle(*pieces.back(),
-                                                  {nx, ny},
-                                                  a,
-                                                  b);
-        parts.push_back(pieces.back().get());
+        Point<3> p(sigma & 1, (sigma >> 1) & 1, (sigma >> 2) & 1);
+        if (k > 0 && k + 1 < sizes.size())
+          return Point<3>(sizes[k] / p.norm() * p);
+        return Point<3>(sizes[k] * p);
       };
-      if (X > S * (1. + 1e-12))
-        pad(Point<2>(S, 0), Point<2>(X, S));
-      if (Y > S * (1. + 1e-12))
-        pad(Point<2>(0, S), Point<2>(S, Y));
-      if (X > S * (1. + 1e-12) && Y > S * (1. + 1e-12))
-        pad(Point<2>(S, S), Point<2>(X, Y));
+      std::vector<Point<3>> vertices{Point<3>()};
+      for (unsigned int k = 0; k < sizes.size(); ++k)
+        for (unsigned int sigma = 1; sigma < 8; ++sigma)
+          vertices.push_back(corner(k, sigma));
+      const auto index = [](const unsigned int k, const unsigned int sigma)
+      {
+        return sigma == 0 ? 0u : 1 + 7 * k + (sigma - 1);
+      };
+      std::vector<CellData<3>> cells;
+      {
+        CellData<3> core;
+        for (unsigned int v = 0; v < 8; ++v)
+          core.vertices[v] = index(0, v);
+        cells.push_back(core);
+      }
+      for (unsigned int k = 0; k + 1 < sizes.size(); ++k)
+        for (unsigned int axis = 0; axis < 3; ++axis)
+        {
+          // local coordinate 'axis' runs from surface k to k + 1; the
+          // other two are the corner bits of the exposed face
+          CellData<3> cell;
+          for (unsigned int v = 0; v < 8; ++v)
+          {
+            const unsigned int outward = (v >> axis) & 1;
+            const unsigned int sigma   = v | (1u << axis);
+            cell.vertices[v]           = index(k + outward, sigma);
+          }
+          cells.push_back(cell);
+        }
+      Triangulation<3> shells;
+      shells.create_triangulation(vertices, cells, SubCellData());
+
+      std::vector<const Triangulation<3> *>          parts{&shells};
+      std::vector<std::unique_ptr<Triangulation<3>>> pads;
+      const std::array<double, 3>                    extent{{X, Y, L}};
+      for (unsigned int pattern = 1; pattern < 8; ++pattern)
+      {
+        Point<3>                  lo, hi;
+        std::vector<unsigned int> n(3, 1);
+        bool                      exists = true;
+        for (unsigned int d = 0; d < 3; ++d)
+          if ((pattern >> d) & 1)
+          {
+            exists = exists && extent[d] > S * (1. + 1e-12);
+            lo[d]  = S;
+            hi[d]  = extent[d];
+            n[d]   = std::max(1u,
+                            static_cast<unsigned int>(
+                              std::round((extent[d] - S) / S)));
+          }
+          else
+            hi[d] = S;
+        if (!exists)
+          continue;
+        pads.emplace_back(std::make_unique<Triangulation<3>>());
+        GridGenerator::subdivided_hyper_rectangle(*pads.back(), n, lo, hi);
+        parts.push_back(pads.back().get());
+      }
       GridGenerator::merge_triangulations(parts, tria, 1e-9 * c);
     }
 
@@ -479,48 +510,31 @@ namespace lipen
   void
   DefectGeometry<3>::create_coarse_mesh(Triangulation<3> &tria, MPI_Comm) const
   {
-    const double     c = prm.defect_size;
-    const double     X = prm.in_plane_extent(0) / prm.aspect_ratio;
-    const double     Y = prm.in_plane_extent(1);
-    const double     L = prm.normal_extent();
-    Triangulation<2> base;
-    quarter_disc_with_shells(base, c, X, Y);
-    std::vector<double> z{0., 0.5 * c};
-    while (z.back() < L * (1. - 1e-12))
+    const double c = prm.defect_size;
+    const double X = prm.in_plane_extent(0) / prm.aspect_ratio;
+    const double Y = prm.in_plane_extent(1);
+    const double L = prm.normal_extent();
+    octant_shells(tria, c, X, Y, L);
+    // Manifolds: faces on a sphere (and their edges) are spherical, so the
+    // front, the circle rho = c in the crack plane, stays a circle under
+    // refinement. Cells stay flat: a spherical cell manifold curves the
+    // interior faces too, and at hanging nodes the curved child faces
+    // then leave gaps against the bilinear faces of coarser neighbours. On
+    // the penny test that made the crack volume 2.2 % and K 1 % larger
+    // than with flat cells; with flat cells a penny crack in a body 50 c
+    // across gives volume +0.2 % and K +0.1 % against Sneddon.
+    const auto on_sphere = [](const auto &face)
     {
-      double next = std::min(2. * z.back(), L);
-      if (L - next < 0.5 * (next - z.back()))
-        next = L;
-      z.push_back(next);
-    }
-    GridGenerator::extrude_triangulation(base, z, tria);
-    // Manifolds: cylinders about the z axis in the core and shells (rho <
-    // S/2), transfinite interpolation in the ring to the square, flat core
-    // and pads; faces on rho = c and rho = S/2 are cylindrical.
-    const double Rs = 0.5 * std::min(X, Y);
+      const double r = face->vertex(0).norm();
+      for (const unsigned int v : face->vertex_indices())
+        if (std::abs(face->vertex(v).norm() - r) > 1e-9 * r)
+          return false;
+      return true;
+    };
     for (auto &cell : tria.active_cell_iterators())
-    {
-      const Point<3> center = cell->center();
-      const double   rho    = std::hypot(center[0], center[1]);
-      if (rho > c && rho < Rs)
-        cell->set_all_manifold_ids(0);
-    }
-    for (auto &cell : tria.active_cell_iterators())
-    {
-      const Point<3> center = cell->center();
-      const double   rho    = std::hypot(center[0], center[1]);
-      if (rho > Rs && std::max(center[0], center[1]) < 2. * Rs)
-      {
-        cell->set_manifold_id(ring_manifold);
-        for (const unsigned int f : cell->face_indices())
-        {
-          const auto fc = cell->face(f)->center();
-          if (std::abs(std::hypot(fc[0], fc[1]) - Rs) > 1e-3 * Rs)
-            continue;
-          cell->face(f)->set_all_manifold_ids(0);
-        }
-      }
-    }
+      for (const unsigned int f : cell->face_indices())
+        if (on_sphere(cell->face(f)))
+          cell->face(f)->set_all_manifold_ids(sphere_manifold);
   }
 
   template <int dim>
@@ -533,13 +547,8 @@ namespace lipen
       create_coarse_mesh(coarse, tria.get_communicator());
       tria.copy_triangulation(coarse);
     }
-    TransfiniteInterpolationManifold<dim> ring;
     if (dim == 3)
-    {
-      tria.set_manifold(0, CylindricalManifold<dim>(dim - 1));
-      ring.initialize(tria);
-      tria.set_manifold(ring_manifold, ring);
-    }
+      tria.set_manifold(sphere_manifold, SphericalManifold<dim>(Point<dim>()));
     if (prm.defect == "blunt notch")
     {
       Point<dim> centre = crack_front.tip;

@@ -42,7 +42,6 @@ namespace lipen
 
   /// Manifold id of the curved root of a blunt notch (a circle).
   constexpr dealii::types::manifold_id notch_root_manifold = 1;
-  /// Manifold id of the transfinite ring between the cylindrical shells
-  /// and the square around a 3D flaw.
-  constexpr dealii::types::manifold_id ring_manifold = 2;
+  /// Manifold id of the spheres around a 3D flaw front (origin-centred).
+  constexpr dealii::types::manifold_id sphere_manifold = 0;
 } // namespace lipen

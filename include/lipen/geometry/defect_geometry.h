@@ -35,10 +35,12 @@ namespace lipen
    *  3D models are rectangular slabs: the surface flaw model spans
    *  x in [0, D/2] along the electrode, y in [0, H] through the thickness
    *  (counter electrode y = H), z in [0, W/2]; the penny model spans
-   *  [0, W/2] x [0, D/2] x [0, H/2]. In the crack plane the mesh is a
-   *  quarter disc (radius c) inside quarter annuli that double in radius,
-   *  a ring to a square, and rectangular pads; it is extruded with
-   *  geometrically growing layers along z.
+   *  [0, W/2] x [0, D/2] x [0, H/2]. The 3D coarse mesh is a set of
+   *  octant shells around the origin: a core cube, spheres of radius c/2,
+   *  c (the front is the circle rho = c in the crack plane), 2c, 4c, ... up
+   *  to S/2 with S the smallest slab extent, the cube [0, S]^3, and
+   *  rectangular pads out to the slab; every shell is three hexahedra, so
+   *  cells stay near-isotropic (aspect ratio <= ~3) for any c/S.
    *
    * The coarse mesh is built so that the tip is a vertex after refinement;
    * then cells are refined isotropically until h <= max(c/N_tip, g r) at

@@ -143,11 +143,15 @@ namespace lipen
     FullMatrix<double>    cell_matrix(dofs_per_cell, dofs_per_cell);
     Vector<double>        cell_rhs(dofs_per_cell);
     std::vector<types::global_dof_index> dof_indices(dofs_per_cell);
-    std::vector<SymmetricTensor<2, dim>> sym_grad(dofs_per_cell);
-    std::vector<double>                  div(dofs_per_cell);
-    const FEValuesExtractors::Vector     displacement(0);
-    const double                         lambda = material.lame_lambda();
-    const double                         mu     = material.shear_modulus();
+    // FE_Q^dim is primitive: shape function k moves component comp[k] only
+    // and its gradient is shape_grad(k, q).
+    std::vector<unsigned int>   comp(dofs_per_cell);
+    std::vector<Tensor<1, dim>> grad(dofs_per_cell);
+    for (unsigned int k = 0; k < dofs_per_cell; ++k)
+      comp[k] = fe.system_to_component_index(k).first;
+    const FEValuesExtractors::Vector displacement(0);
+    const double                     lambda = material.lame_lambda();
+    const double                     mu     = material.shear_modulus();
 
     const double far_field = loads.far_field_stress;
     const double stack     = loads.stack_pressure;
@@ -161,18 +165,24 @@ namespace lipen
         for (unsigned int q = 0; q < (with_matrix ? n_q : 0); ++q)
         {
           for (unsigned int k = 0; k < dofs_per_cell; ++k)
-          {
-            sym_grad[k] = fe_values[displacement].symmetric_gradient(k, q);
-            div[k]      = trace(sym_grad[k]);
-          }
+            grad[k] = fe_values.shape_grad(k, q);
           const double JxW = fe_values.JxW(q);
+          // (lambda div(phi_i) I + 2 mu eps(phi_i)) : eps(phi_j) for
+          // phi_i = g_i e_ci: lambda g_i[ci] g_j[cj]
+          //   + mu (g_i[cj] g_j[ci] + delta_cicj g_i . g_j)
           for (unsigned int i = 0; i < dofs_per_cell; ++i)
           {
-            const SymmetricTensor<2, dim> s =
-              (lambda * div[i]) * unit_symmetric_tensor<dim>() +
-              (2. * mu) * sym_grad[i];
+            const unsigned int    ci = comp[i];
+            const Tensor<1, dim> &gi = grad[i];
             for (unsigned int j = 0; j <= i; ++j)
-              cell_matrix(i, j) += (s * sym_grad[j]) * JxW;
+            {
+              const unsigned int    cj = comp[j];
+              const Tensor<1, dim> &gj = grad[j];
+              double v = lambda * gi[ci] * gj[cj] + mu * gi[cj] * gj[ci];
+              if (ci == cj)
+                v += mu * (gi * gj);
+              cell_matrix(i, j) += v * JxW;
+            }
           }
         }
         for (unsigned int i = 0; i < dofs_per_cell; ++i)
