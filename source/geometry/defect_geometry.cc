@@ -170,7 +170,7 @@ namespace lipen
               std::string("the 3D flaw radius must be below ") +
                 (penny ? "min(W/aspect, D)/4.4 and H/4" :
                          "min(D/(2 aspect), H)/2.2 and W/4") +
-                " so that the mesh rings around the flaw fit in the slab; "
+                " so that the mesh shells around the flaw fit in the slab; "
                 "reduce c or enlarge Width/Depth/Height");
     }
     require(tip_refinement >= 2,
@@ -262,9 +262,10 @@ namespace lipen
     }
 
     /// Octant shells around a flaw front of radius c in the plane z = 0:
-    /// a core cube [0, 0.4c]^3, a shell out to the sphere of radius c,
-    /// spherical shells doubling in radius up to S/2 with S = min(X, Y, L),
-    /// a shell from that sphere to the cube [0, S]^3, and rectangular pads
+    /// a core cube [0, 0.2c]^3, a shell out to the sphere of radius c/2,
+    /// spherical shells doubling in radius (c, 2c, ...) up to S/2 with
+    /// S = min(X, Y, L), a shell from that sphere to the cube [0, S]^3,
+    /// and rectangular pads
     /// of ~S-sized cells out to the box [0, X] x [0, Y] x [0, L]. Each shell
     /// is three hexahedra, one per face of a cube, so the mesh is
     /// conforming and every cell has an aspect ratio of at most ~3 whatever
@@ -281,7 +282,7 @@ namespace lipen
     {
       const double S  = std::min({X, Y, L});
       const double Rs = 0.5 * S;
-      // the surfaces: a core cube, spheres c, 2c, 4c, ... up to S/2, and
+      // the surfaces: a core cube, spheres c/2, c, 2c, ... up to S/2, and
       // the cube S
       std::vector<double> sizes{0.2 * c, 0.5 * c, c};
       while (sizes.back() < Rs * (1. - 1e-12))
