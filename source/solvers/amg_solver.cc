@@ -16,6 +16,38 @@ namespace lipen
         throw std::runtime_error(std::string("PETSc error in ") + what +
                                  " (code " + std::to_string(ierr) + ")");
     }
+
+    /// Sets a global PETSc option for the lifetime of the object unless it
+    /// is already set (options given by the user win), then removes it.
+    class ScopedOptionDefault
+    {
+    public:
+      ScopedOptionDefault(const char *name, const char *value)
+        : name(name)
+      {
+        PetscBool set = PETSC_FALSE;
+        check(PetscOptionsHasName(nullptr, nullptr, name, &set),
+              "PetscOptionsHasName");
+        if (!set)
+        {
+          check(PetscOptionsSetValue(nullptr, name, value),
+                "PetscOptionsSetValue");
+          owned = true;
+        }
+      }
+      ~ScopedOptionDefault()
+      {
+        if (owned)
+          PetscOptionsClearValue(nullptr, name);
+      }
+      ScopedOptionDefault(const ScopedOptionDefault &) = delete;
+      ScopedOptionDefault &
+      operator=(const ScopedOptionDefault &) = delete;
+
+    private:
+      const char *name;
+      bool        owned = false;
+    };
   } // namespace
 
   ElasticityAMGSolver::ElasticityAMGSolver(
@@ -121,6 +153,16 @@ namespace lipen
     dealii::Timer         timer;
     if (needs_setup)
     {
+      // GAMG forms each coarse operator as a PtAP product. PETSc keeps the
+      // product's intermediate data (transposed prolongator, A*P, ...) so
+      // that the product could be recomputed for a new matrix with the
+      // same pattern; this solver never does that (the hierarchy is rebuilt
+      // from scratch by set_matrix()), so the data are dropped right after
+      // each product: -450 MiB (-14 % of the peak) on a 2.2 M-DoF 2D
+      // system on 2 ranks, same iterations and set-up time.  Only while
+      // this set-up runs, and only if the user did not give the option.
+      const ScopedOptionDefault clear_products("-mat_product_clear", "true");
+      // KSPSetUp() builds the GAMG hierarchy
       check(KSPSetUp(k), "KSPSetUp");
       PC pc;
       KSPGetPC(k, &pc);
