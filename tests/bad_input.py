@@ -103,6 +103,15 @@ cases = [
         "Geometry/Defect type": "blunt notch"})), "Phase field/Initial crack"),
     ("bad phase-field pressure", set_args(dict(pf, **{
         "Phase field/Pressure": "1 +* t"})), "Phase field/Pressure"),
+    ("CG iteration limit too low", set_args(dict(single, **{
+        "Solver/Maximum linear iterations": "2"})),
+     "Solver/Maximum linear iterations"),
+    # SOR smoothing of the GAMG levels fails on this system (PETSc reason
+    # DIVERGED_PC_FAILED); the message must name the options, not the
+    # iteration limit
+    ("PETSc option breaks the preconditioner", set_args(single) +
+     [{"PETSC_OPTIONS": "-lipen_elasticity_mg_levels_pc_type sor"}],
+     "-lipen_elasticity_"),
 ]
 
 # An output directory from an earlier run must survive a failed run.
@@ -114,9 +123,13 @@ with open(marker, "w") as f:
 
 for ranks in [1, 2]:
     for name, args, needle in cases:
+        # a trailing dict in the arguments holds environment variables
+        env = args[-1] if args and isinstance(args[-1], dict) else None
+        if env is not None:
+            args = args[:-1]
         status, out, err, _ = run_lipen(
             lipen, ranks, args + ["--set", "Output/Directory=" + out_dir],
-            timeout=300)
+            timeout=300, env=env)
         text = out + err
         lines = [l for l in err.splitlines() if l.startswith("lipen: error:")]
         chk.check(status == 2, "%s (%d ranks): exit status %d == 2" %

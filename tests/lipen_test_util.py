@@ -5,16 +5,21 @@ import os
 import subprocess
 
 
-def run_lipen(lipen, ranks, args, outdir=None, timeout=1200):
+def run_lipen(lipen, ranks, args, outdir=None, timeout=1200, env=None):
     """Run lipen on `ranks` MPI ranks; return (status, stdout, stderr,
-    summary or None). `outdir` sets Output/Directory."""
+    summary or None). `outdir` sets Output/Directory; `env` adds
+    environment variables."""
     cmd = ["mpirun", "-np", str(ranks), "--oversubscribe"]
     if os.geteuid() == 0:
         cmd.append("--allow-run-as-root")
     cmd += [lipen] + list(args)
     if outdir is not None:
         cmd += ["--set", "Output/Directory=" + outdir]
-    run = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    run_env = None
+    if env:
+        run_env = dict(os.environ, **env)
+    run = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                         env=run_env)
     summary = None
     if outdir is not None and run.returncode == 0:
         with open(os.path.join(outdir, "summary.json")) as f:

@@ -32,6 +32,12 @@ for name, (entries, ranks) in cases.items():
         if status != 0:
             chk.finish()
         results[n] = s["cases"][0]
+        # peak memory: the sum over ranks lies between the largest rank and
+        # n times it; one rank holds at least the libraries (~190 MiB)
+        total, top = s["peak_memory_MiB"], s["peak_memory_max_rank_MiB"]
+        chk.check(50 < top <= total <= n * top * (1 + 1e-12),
+                  "%s on %d rank(s): peak memory %.0f MiB in all, %.0f MiB "
+                  "on the largest rank" % (name, n, total, top))
         lines = [l for l in out.splitlines() if l.startswith("lipen:")]
         chk.check(len(lines) == 1,
                   "%s on %d ranks: header printed once (rank 0 only)" %

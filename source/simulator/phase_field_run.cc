@@ -1,4 +1,5 @@
 #include <lipen/base/exceptions.h>
+#include <lipen/base/memory.h>
 #include <lipen/output/json.h>
 #include <lipen/output/solution_output.h>
 #include <lipen/physics/phase_field.h>
@@ -285,6 +286,7 @@ namespace lipen
           dt = std::min(dt0, 2. * dt);
       }
 
+      const PeakMemory memory = peak_memory(comm);
       if (root)
       {
         const Row &r = rows.back();
@@ -333,7 +335,9 @@ namespace lipen
           .add("time_to_short_circuit_s", t_short)
           .add("initial_crack_volume", rows.front().volume)
           .add("final", final_state)
-          .add("wall_time_s", wall.wall_time());
+          .add("wall_time_s", wall.wall_time())
+          .add("peak_memory_MiB", memory.total_MiB)
+          .add("peak_memory_max_rank_MiB", memory.max_rank_MiB);
         std::ofstream(dir + "/summary.json") << s.str() << "\n";
       }
       pcout << "\nResults in " << dir

@@ -189,12 +189,26 @@ namespace lipen
     KSPConvergedReason reason;
     KSPGetConvergedReason(k, &reason);
     if (reason < 0)
+    {
+      const std::string what =
+        "CG+GAMG for elasticity stopped with PETSc reason " +
+        std::string(KSPConvergedReasons[reason]) + " after " +
+        std::to_string(its) + " iterations";
+      if (reason == KSP_DIVERGED_ITS)
+        throw InputError(
+          "parameter 'Solver/Maximum linear iterations': " + what +
+          "; raise the limit or loosen 'Solver/Linear "
+          "tolerance'");
+      // PC failed, indefinite operator or preconditioner, breakdown, NaN:
+      // not cured by more iterations
       throw InputError(
-        "parameter 'Solver/Maximum linear iterations': CG+GAMG did not "
-        "converge for elasticity (PETSc reason " +
-        std::to_string(static_cast<int>(reason)) + " after " +
-        std::to_string(its) +
-        " iterations); raise the limit or loosen 'Solver/Linear tolerance'");
+        what +
+        "; the preconditioner or the system is unusable: remove or change "
+        "the PETSc options given with the prefix -" +
+        prefix +
+        " (e.g. in PETSC_OPTIONS), and check that the material moduli are "
+        "finite and positive");
+    }
     return stats;
   }
 } // namespace lipen

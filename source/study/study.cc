@@ -1,4 +1,5 @@
 #include <lipen/base/constants.h>
+#include <lipen/base/memory.h>
 #include <lipen/simulator/phase_field_run.h>
 #include <lipen/study/study.h>
 
@@ -375,6 +376,7 @@ namespace lipen
         std::ofstream(dir + "/critical_current.csv") << csv.str();
     }
 
+    const PeakMemory memory = peak_memory(comm);
     if (root)
     {
       std::vector<JsonObject> cases;
@@ -399,7 +401,9 @@ namespace lipen
         .add("molar_volume_m3_per_mol", parameters.lithium.molar_volume())
         .add("cases", cases)
         .add("fits", fits)
-        .add("wall_time_s", wall.wall_time());
+        .add("wall_time_s", wall.wall_time())
+        .add("peak_memory_MiB", memory.total_MiB)
+        .add("peak_memory_max_rank_MiB", memory.max_rank_MiB);
       std::ofstream(dir + "/summary.json") << summary.str() << "\n";
     }
     pcout << "\nResults in " << std::filesystem::absolute(dir).string()

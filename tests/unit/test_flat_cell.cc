@@ -81,8 +81,8 @@ main(int argc, char **argv)
   ElectrochemistryParameters ec;
   const double               T = 298.15, Omega = 1.3e-5;
 
-  for (const auto alphas : {std::pair<double, double>{0.5, 0.5},
-                            std::pair<double, double>{0.3, 0.7}})
+  for (const auto &alphas : {std::pair<double, double>{0.5, 0.5},
+                             std::pair<double, double>{0.3, 0.7}})
   {
     ec.alpha_anodic   = alphas.first;
     ec.alpha_cathodic = alphas.second;

@@ -43,12 +43,12 @@ namespace lipen
       sealed, ///< I_defect + beta (p - p_old) = 0 (beta = 0: steady)
       profile ///< p = profile(x) (flowing closure)
     };
-    Kind   kind  = fixed;
-    double value = 0;
-    double beta  = 0; ///< [A/(m Pa)]
-    double p_old = 0;
-    std::function<double(double)>
-      profile_function; ///< of r, the distance to the front
+    Kind                          kind  = fixed;
+    double                        value = 0;
+    double                        beta  = 0; ///< [A/(m Pa)]
+    double                        p_old = 0;
+    std::function<double(double)> profile_function =
+      {}; ///< of r, the distance to the front
   };
 
   /// What one nonlinear solve did.
