@@ -109,9 +109,9 @@ cases = [
     # SOR smoothing of the GAMG levels fails on this system (PETSc reason
     # DIVERGED_PC_FAILED); the message must name the options, not the
     # iteration limit
-    ("PETSc option breaks the preconditioner", set_args(single) +
-     [{"PETSC_OPTIONS": "-lipen_elasticity_mg_levels_pc_type sor"}],
-     "-lipen_elasticity_"),
+    ("PETSc option breaks the preconditioner", set_args(single),
+     "-lipen_elasticity_",
+     {"PETSC_OPTIONS": "-lipen_elasticity_mg_levels_pc_type sor"}),
 ]
 
 # An output directory from an earlier run must survive a failed run.
@@ -122,14 +122,11 @@ with open(marker, "w") as f:
     f.write('{"earlier": "run"}\n')
 
 for ranks in [1, 2]:
-    for name, args, needle in cases:
-        # a trailing dict in the arguments holds environment variables
-        env = args[-1] if args and isinstance(args[-1], dict) else None
-        if env is not None:
-            args = args[:-1]
+    # an optional fourth element holds environment variables
+    for name, args, needle, *env in cases:
         status, out, err, _ = run_lipen(
             lipen, ranks, args + ["--set", "Output/Directory=" + out_dir],
-            timeout=300, env=env)
+            timeout=300, env=env[0] if env else None)
         text = out + err
         lines = [l for l in err.splitlines() if l.startswith("lipen: error:")]
         chk.check(status == 2, "%s (%d ranks): exit status %d == 2" %

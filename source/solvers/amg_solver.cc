@@ -17,23 +17,30 @@ namespace lipen
                                  " (code " + std::to_string(ierr) + ")");
     }
 
-    /// Sets a global PETSc option for the lifetime of the object unless it
-    /// is already set (options given by the user win), then removes it.
+    /// Sets a global PETSc option unless it is already set (options given
+    /// by the user win); returns whether it was set here.
+    bool
+    set_option_default(const std::string &name, const std::string &value)
+    {
+      PetscBool set = PETSC_FALSE;
+      check(PetscOptionsHasName(nullptr, nullptr, name.c_str(), &set),
+            "PetscOptionsHasName");
+      if (set)
+        return false;
+      check(PetscOptionsSetValue(nullptr, name.c_str(), value.c_str()),
+            "PetscOptionsSetValue");
+      return true;
+    }
+
+    /// set_option_default() for the lifetime of the object; an option set
+    /// here is removed again at the end.
     class ScopedOptionDefault
     {
     public:
       ScopedOptionDefault(const char *name, const char *value)
         : name(name)
+        , owned(set_option_default(name, value))
       {
-        PetscBool set = PETSC_FALSE;
-        check(PetscOptionsHasName(nullptr, nullptr, name, &set),
-              "PetscOptionsHasName");
-        if (!set)
-        {
-          check(PetscOptionsSetValue(nullptr, name, value),
-                "PetscOptionsSetValue");
-          owned = true;
-        }
       }
       ~ScopedOptionDefault()
       {
@@ -46,7 +53,7 @@ namespace lipen
 
     private:
       const char *name;
-      bool        owned = false;
+      const bool  owned;
     };
   } // namespace
 
@@ -118,20 +125,9 @@ namespace lipen
     // (2 ranks) at unchanged set-up time; options can still override it.
     PetscReal threshold[1] = {0.02};
     check(PCGAMGSetThreshold(pc, threshold, 1), "PCGAMGSetThreshold");
-    if (eigen_estimate_iterations > 0)
-    {
-      // a default only: options given by the user win
-      const std::string name = "-" + prefix + "pc_gamg_esteig_ksp_max_it";
-      PetscBool         set  = PETSC_FALSE;
-      check(PetscOptionsHasName(nullptr, nullptr, name.c_str(), &set),
-            "PetscOptionsHasName");
-      if (!set)
-        check(PetscOptionsSetValue(
-                nullptr,
-                name.c_str(),
-                std::to_string(eigen_estimate_iterations).c_str()),
-              "PetscOptionsSetValue");
-    }
+    if (eigen_estimate_iterations > 0) // a default only
+      set_option_default("-" + prefix + "pc_gamg_esteig_ksp_max_it",
+                         std::to_string(eigen_estimate_iterations));
     check(KSPSetOptionsPrefix(k, prefix.c_str()), "KSPSetOptionsPrefix");
     check(KSPSetFromOptions(k), "KSPSetFromOptions");
     // later changes of the matrix values keep this preconditioner until
