@@ -239,8 +239,11 @@ t_start=$SECONDS
 for entry in "${CASES[@]}"; do
   name="${entry%%|*}"
   IFS=';' read -r -a sets <<< "${entry#*|}"
-  for np in ${RANKS}; do
-    for rep in $(seq 1 "${REPEAT}"); do
+  # Repeats are the outer loop so that the rank counts alternate: the
+  # machine's slow phases (minutes long) then hit 1 and 2 ranks alike
+  # instead of all repeats of one rank count.
+  for rep in $(seq 1 "${REPEAT}"); do
+    for np in ${RANKS}; do
       run_case "${name}" "${np}" "${rep}" "${sets[@]}"
       # one more attempt if other processes disturbed the run
       for retry in $(seq 1 "${RETRY_NOISY}"); do
