@@ -4,6 +4,7 @@
 #include <lipen/geometry/boundary_ids.h>
 #include <lipen/physics/elasticity.h>
 #include <lipen/solvers/elasticity_dofs.h>
+#include <lipen/solvers/petsc_matrix.h>
 
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/dofs/dof_tools.h>
@@ -98,7 +99,26 @@ namespace lipen
                                                        locally_owned,
                                                        comm,
                                                        locally_relevant);
-    matrix.reinit(locally_owned, locally_owned, dsp, comm);
+    reinit_with_row_sizes(matrix, locally_owned, dsp, comm);
+    dsp.reinit(0, 0); // not needed any more: free it before the pattern
+    // The pattern: a cell matrix of every cell written through the
+    // constraints, i.e. exactly the entries that assemble_system() writes.
+    // Ones, not zeros: a constrained row gets its diagonal only when the
+    // cell matrix has a nonzero diagonal.
+    {
+      dealii::FullMatrix<double> ones(fe.n_dofs_per_cell(),
+                                      fe.n_dofs_per_cell());
+      ones.fill(std::vector<double>(ones.n_elements(), 1.).data());
+      std::vector<dealii::types::global_dof_index> dof_indices(
+        fe.n_dofs_per_cell());
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        if (cell->is_locally_owned())
+        {
+          cell->get_dof_indices(dof_indices);
+          constraints.distribute_local_to_global(ones, dof_indices, matrix);
+        }
+      matrix.compress(dealii::VectorOperation::add);
+    }
     rhs.reinit(locally_owned, comm);
     solution.reinit(locally_owned, locally_relevant, comm);
     matrix_changed = true;
