@@ -2,6 +2,7 @@
 // the study. Everything else lives in the library.
 
 #include <lipen/base/exceptions.h>
+#include <lipen/base/memory.h>
 #include <lipen/simulator/run_parameters.h>
 #include <lipen/study/study.h>
 
@@ -102,6 +103,21 @@ namespace
     for (; depth > 0; --depth)
       prm.leave_subsection();
   }
+} // namespace
+
+// Transparent huge pages (see memory.h): run before the shared libraries'
+// initialisers, so that a restart does not run them twice.
+namespace
+{
+  void
+  preinit_huge_pages(int, char **argv, char **envp)
+  {
+    lipen::restart_with_huge_pages_if_useful(argv, envp);
+  }
+  __attribute__((section(".preinit_array"),
+                 used)) void (*const preinit)(int,
+                                              char **,
+                                              char **) = preinit_huge_pages;
 } // namespace
 
 int
