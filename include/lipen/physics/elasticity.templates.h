@@ -10,8 +10,6 @@
 #include <deal.II/dofs/dof_tools.h>
 #include <deal.II/fe/fe_q.h>
 #include <deal.II/fe/fe_values.h>
-#include <deal.II/lac/dynamic_sparsity_pattern.h>
-#include <deal.II/lac/sparsity_tools.h>
 #include <deal.II/numerics/vector_tools.h>
 
 namespace lipen
@@ -90,35 +88,11 @@ namespace lipen
                                   locally_relevant,
                                   constraints);
 
-    dealii::DynamicSparsityPattern dsp(locally_relevant);
-    dealii::DoFTools::make_sparsity_pattern(dof_handler,
-                                            dsp,
-                                            constraints,
-                                            false);
-    dealii::SparsityTools::distribute_sparsity_pattern(dsp,
-                                                       locally_owned,
-                                                       comm,
-                                                       locally_relevant);
-    reinit_with_row_sizes(matrix, locally_owned, dsp, comm);
-    dsp.reinit(0, 0); // not needed any more: free it before the pattern
-    // The pattern: a cell matrix of every cell written through the
-    // constraints, i.e. exactly the entries that assemble_system() writes.
-    // Ones, not zeros: a constrained row gets its diagonal only when the
-    // cell matrix has a nonzero diagonal.
-    {
-      dealii::FullMatrix<double> ones(fe.n_dofs_per_cell(),
-                                      fe.n_dofs_per_cell());
-      ones.fill(std::vector<double>(ones.n_elements(), 1.).data());
-      std::vector<dealii::types::global_dof_index> dof_indices(
-        fe.n_dofs_per_cell());
-      for (const auto &cell : dof_handler.active_cell_iterators())
-        if (cell->is_locally_owned())
-        {
-          cell->get_dof_indices(dof_indices);
-          constraints.distribute_local_to_global(ones, dof_indices, matrix);
-        }
-      matrix.compress(dealii::VectorOperation::add);
-    }
+    make_matrix_with_cell_pattern(matrix,
+                                  dof_handler,
+                                  constraints,
+                                  locally_relevant,
+                                  comm);
     rhs.reinit(locally_owned, comm);
     solution.reinit(locally_owned, locally_relevant, comm);
     matrix_changed = true;

@@ -3,17 +3,16 @@
 #include <lipen/base/exceptions.h>
 #include <lipen/geometry/boundary_ids.h>
 #include <lipen/physics/ionic_potential.h>
+#include <lipen/solvers/petsc_matrix.h>
 
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/base/timer.h>
 #include <deal.II/dofs/dof_tools.h>
 #include <deal.II/fe/fe_values.h>
-#include <deal.II/lac/dynamic_sparsity_pattern.h>
 #include <deal.II/lac/petsc_precondition.h>
 #include <deal.II/lac/petsc_solver.h>
 #include <deal.II/lac/solver_control.h>
-#include <deal.II/lac/sparsity_tools.h>
 
 #include <algorithm>
 #include <cmath>
@@ -128,16 +127,11 @@ namespace lipen
     constraints.reinit(locally_relevant);
     dealii::DoFTools::make_hanging_node_constraints(dof_handler, constraints);
     constraints.close();
-    dealii::DynamicSparsityPattern dsp(locally_relevant);
-    dealii::DoFTools::make_sparsity_pattern(dof_handler,
-                                            dsp,
-                                            constraints,
-                                            false);
-    dealii::SparsityTools::distribute_sparsity_pattern(dsp,
-                                                       locally_owned,
-                                                       comm,
-                                                       locally_relevant);
-    matrix.reinit(locally_owned, locally_owned, dsp, comm);
+    make_matrix_with_cell_pattern(matrix,
+                                  dof_handler,
+                                  constraints,
+                                  locally_relevant,
+                                  comm);
     solution.reinit(locally_owned, locally_relevant, comm);
     initialised = false;
   }

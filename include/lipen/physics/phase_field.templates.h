@@ -4,6 +4,7 @@
 #include <lipen/geometry/boundary_ids.h>
 #include <lipen/physics/phase_field.h>
 #include <lipen/solvers/elasticity_dofs.h>
+#include <lipen/solvers/petsc_matrix.h>
 
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/distributed/solution_transfer.h>
@@ -151,15 +152,12 @@ namespace lipen
     }
     make_damage_constraints(nullptr, constraints_d);
 
-    {
-      DynamicSparsityPattern dsp(relevant_u);
-      DoFTools::make_sparsity_pattern(dof_u, dsp, constraints_u, false);
-      SparsityTools::distribute_sparsity_pattern(dsp,
-                                                 owned_u,
-                                                 comm,
-                                                 relevant_u);
-      matrix_u.reinit(owned_u, owned_u, dsp, comm);
-    }
+    // constraints_u stay fixed from here on
+    make_matrix_with_cell_pattern(matrix_u,
+                                  dof_u,
+                                  constraints_u,
+                                  relevant_u,
+                                  comm);
     {
       // the active-set constraints change, so build the pattern without
       // the Dirichlet part (hanging nodes only keep it valid)
