@@ -50,13 +50,6 @@ namespace lipen
     if ((opt_out != nullptr && std::strcmp(opt_out, "0") == 0) ||
         (old != nullptr && std::strstr(old, "glibc.malloc.hugetlb") != nullptr))
       return;
-    // Runs that only read parameters are not worth the restart (~0.45 s
-    // of dynamic loading on the development VM).
-    for (char **a = argv + 1; *a != nullptr; ++a)
-      if (std::strcmp(*a, "--help") == 0 || std::strcmp(*a, "-h") == 0 ||
-          std::strcmp(*a, "--print-parameters") == 0 ||
-          std::strcmp(*a, "--dry-run") == 0)
-        return;
     // The kernel's mode is the bracketed word: "always [madvise] never".
     char      mode[128] = {};
     const int fd =

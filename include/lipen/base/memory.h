@@ -40,10 +40,9 @@ namespace lipen
    * Does nothing when the environment variable LIPEN_HUGE_PAGES is "0",
    * when GLIBC_TUNABLES already names glibc.malloc.hugetlb (the user's
    * choice, or the restarted program), or when the kernel's THP mode is
-   * "always" (already on) or "never"/unavailable, and for --help,
-   * --print-parameters and --dry-run (no large allocations; the restart
-   * would add ~0.45 s of dynamic loading to them).  Returns only when the
-   * program is not restarted.
+   * "always" (already on) or "never"/unavailable.  Returns only when the
+   * program is not restarted.  The caller decides whether a run is worth
+   * it (lipen skips it for runs that only read parameters).
    */
   void
   restart_with_huge_pages_if_useful(char **argv, char **envp);
