@@ -12,6 +12,8 @@
 //   (volumetric-deviatoric: psi- = K/2 tr^2) or all of it (spectral: psi+ = 0).
 #include <lipen/physics/energy_split.h>
 
+#include "check.h"
+
 #include <cmath>
 #include <iostream>
 #include <random>
@@ -19,14 +21,7 @@
 
 namespace
 {
-  int failures = 0;
-  void
-  check(const bool ok, const std::string &what)
-  {
-    if (!ok)
-      std::cout << "FAIL  " << what << std::endl;
-    failures += !ok;
-  }
+  lipen_test::Checks check(false);
 
   const double lambda = 2.3, mu = 1.7;
 
@@ -150,7 +145,5 @@ main()
     run<2>(split, name);
     run<3>(split, name);
   }
-  std::cout << (failures ? "FAILED: " : "all passed: ") << failures
-            << " failure(s)" << std::endl;
-  return failures ? 1 : 0;
+  return check.finish();
 }

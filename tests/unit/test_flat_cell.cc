@@ -20,19 +20,14 @@
 #include <deal.II/distributed/tria.h>
 #include <deal.II/grid/grid_generator.h>
 
+#include "check.h"
+
 #include <cmath>
 #include <iostream>
 
 namespace
 {
-  int failures = 0;
-  void
-  check(const bool ok, const std::string &what, const bool root)
-  {
-    if (root)
-      std::cout << (ok ? "PASS  " : "FAIL  ") << what << std::endl;
-    failures += !ok;
-  }
+  lipen_test::Checks check;
 
   double
   bv_inverse(const lipen::ButlerVolmer &bv, const double i)
@@ -124,7 +119,5 @@ main(int argc, char **argv)
       }
     }
   }
-  if (root)
-    std::cout << (failures ? "FAILED" : "ALL PASSED") << std::endl;
-  return failures ? 1 : 0;
+  return check.finish(root);
 }

@@ -16,19 +16,15 @@
 #include <lipen/base/constants.h>
 #include <lipen/physics/lithium_flow.h>
 
+#include "check.h"
+
 #include <cmath>
 #include <iostream>
 #include <string>
 
 namespace
 {
-  int failures = 0;
-  void
-  check(const bool ok, const std::string &what)
-  {
-    std::cout << (ok ? "PASS  " : "FAIL  ") << what << std::endl;
-    failures += !ok;
-  }
+  lipen_test::Checks check;
 } // namespace
 
 int
@@ -146,6 +142,5 @@ main()
     check(r.p.back() > p_mouth && r.p.back() < -d[N] / oF,
           "intermediate mu: p_mouth < p_tip < equilibrium pressure");
   }
-  std::cout << (failures ? "FAILED" : "ALL PASSED") << std::endl;
-  return failures ? 1 : 0;
+  return check.finish();
 }

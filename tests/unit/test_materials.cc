@@ -15,6 +15,8 @@
 
 #include <deal.II/base/mpi.h>
 
+#include "check.h"
+
 #include <cmath>
 #include <fstream>
 #include <iostream>
@@ -22,13 +24,7 @@
 
 namespace
 {
-  int failures = 0;
-  void
-  check(const bool ok, const std::string &what)
-  {
-    std::cout << (ok ? "PASS  " : "FAIL  ") << what << std::endl;
-    failures += !ok;
-  }
+  lipen_test::Checks check;
   bool
   close(const double a, const double b, const double rtol)
   {
@@ -153,6 +149,5 @@ main(int argc, char **argv)
     check(message.find("Material/Poisson's ratio") != std::string::npos,
           "custom material without nu names the entry: " + message);
   }
-  std::cout << (failures ? "FAILED" : "all checks passed") << std::endl;
-  return failures ? 1 : 0;
+  return check.finish();
 }

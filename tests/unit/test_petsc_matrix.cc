@@ -30,6 +30,8 @@
 
 #include <petscmat.h>
 
+#include "check.h"
+
 #include <cmath>
 #include <iomanip>
 #include <iostream>
@@ -38,14 +40,7 @@
 
 namespace
 {
-  int failures = 0;
-  void
-  check(const bool ok, const std::string &what, const bool root)
-  {
-    if (root)
-      std::cout << (ok ? "PASS  " : "FAIL  ") << what << std::endl;
-    failures += !ok;
-  }
+  lipen_test::Checks check;
 
   std::string
   str(const double x)
@@ -179,7 +174,5 @@ main(int argc, char **argv)
     run<2>(degree, comm, root);
     run<3>(degree, comm, root);
   }
-  if (root)
-    std::cout << (failures ? "FAILED" : "ALL PASSED") << std::endl;
-  return failures ? 1 : 0;
+  return check.finish(root);
 }
