@@ -8,6 +8,7 @@
 #include <deal.II/lac/sparsity_tools.h>
 
 #include <petscmat.h>
+#include <petscvec.h>
 
 #include <vector>
 
@@ -122,4 +123,47 @@ namespace lipen
                                    const dealii::AffineConstraints<double> &,
                                    const dealii::IndexSet &,
                                    MPI_Comm);
+
+  void
+  distribute_cell_to_petsc(
+    const dealii::AffineConstraints<double>            &constraints,
+    const dealii::FullMatrix<double>                   &cell_matrix,
+    const dealii::Vector<double>                       &cell_rhs,
+    const std::vector<dealii::types::global_dof_index> &dofs,
+    dealii::PETScWrappers::MPI::SparseMatrix           &matrix,
+    dealii::PETScWrappers::MPI::Vector                 &rhs)
+  {
+    constexpr std::size_t max_dofs = 128; // Q2 hexahedra have 81
+    const std::size_t     n        = dofs.size();
+    bool                  direct   = n <= max_dofs;
+    for (std::size_t i = 0; direct && i < n; ++i)
+      direct = !constraints.is_constrained(dofs[i]);
+    if (!direct)
+    {
+      constraints.distribute_local_to_global(cell_matrix,
+                                             cell_rhs,
+                                             dofs,
+                                             matrix,
+                                             rhs);
+      return;
+    }
+    PetscInt indices[max_dofs];
+    for (std::size_t i = 0; i < n; ++i)
+      indices[i] = static_cast<PetscInt>(dofs[i]);
+    // FullMatrix stores its rows contiguously: PETSc's row-oriented layout
+    check_petsc(MatSetValues(static_cast<Mat>(matrix),
+                             static_cast<PetscInt>(n),
+                             indices,
+                             static_cast<PetscInt>(n),
+                             indices,
+                             &cell_matrix(0, 0),
+                             ADD_VALUES),
+                "MatSetValues");
+    check_petsc(VecSetValues(static_cast<Vec>(rhs),
+                             static_cast<PetscInt>(n),
+                             indices,
+                             cell_rhs.begin(),
+                             ADD_VALUES),
+                "VecSetValues");
+  }
 } // namespace lipen

@@ -215,11 +215,12 @@ namespace lipen
             }
         cell->get_dof_indices(dof_indices);
         if (with_matrix)
-          constraints.distribute_local_to_global(cell_matrix,
-                                                 cell_rhs,
-                                                 dof_indices,
-                                                 matrix,
-                                                 rhs);
+          distribute_cell_to_petsc(constraints,
+                                   cell_matrix,
+                                   cell_rhs,
+                                   dof_indices,
+                                   matrix,
+                                   rhs);
         else // homogeneous constraints: the rhs does not need the matrix
           constraints.distribute_local_to_global(cell_rhs, dof_indices, rhs);
       }

@@ -272,11 +272,12 @@ namespace lipen
         Vector<double> rhs_cell(F);
         rhs_cell -= R;
         if (with_matrix)
-          constraints_u.distribute_local_to_global(K,
-                                                   rhs_cell,
-                                                   dofs,
-                                                   matrix_u,
-                                                   rhs_u);
+          distribute_cell_to_petsc(constraints_u,
+                                   K,
+                                   rhs_cell,
+                                   dofs,
+                                   matrix_u,
+                                   rhs_u);
         else
           constraints_u.distribute_local_to_global(rhs_cell, dofs, rhs_u);
         constraints_u.distribute_local_to_global(F, dofs, load);
