@@ -20,8 +20,12 @@ import re
 import sys
 
 # Sparse mat-vec lower bound per DoF at 45 GB/s (two cores), from the
-# performance notes: (12 nnz/row + 24 B)/bandwidth.
+# performance notes: (12 nnz/row + 24 B)/bandwidth.  Used when neither the
+# nonzeros per row nor this machine's bandwidth are known.
 MATVEC_BOUND_NS = {2: 5.0, 3: 22.0}
+# Memory bandwidth of the reference machine of the performance notes, GB/s,
+# by number of cores in use.
+REF_BANDWIDTH = {1: 31.0, 2: 45.0}
 
 TARGETS = dict(
     cg_2d=25,           # CG iterations, 2D
@@ -71,6 +75,28 @@ def parse_ksp_view(path, n_dofs):
     return info
 
 
+def bandwidths(env):
+    """{cores: GB/s} measured by bandwidth.py (environment.txt), may be empty."""
+    out = {}
+    for k, v in env.items():
+        m = re.fullmatch(r"bandwidth_(\d+)core_GBps", k)
+        if m:
+            try:
+                out[int(m.group(1))] = float(v)
+            except ValueError:
+                pass
+    return out
+
+
+def matvec_bound(r, bw):
+    """Bandwidth bound of one mat-vec per DoF, ns: (12 nnz/row + 24 B)/bandwidth
+    with this machine's bandwidth for the run's rank count if measured, else
+    the performance notes' figure at 45 GB/s."""
+    if r.get("nnz_per_row") and r["ranks"] in bw and bw[r["ranks"]] > 0:
+        return (12.0 * r["nnz_per_row"] + 24.0) / bw[r["ranks"]], "measured"
+    return MATVEC_BOUND_NS[r["dim"]], "reference"
+
+
 def load_run(d):
     meta = read_kv(os.path.join(d, "meta.txt"))
     r = {"dir": d, "case": meta.get("case", os.path.basename(d)),
@@ -108,9 +134,12 @@ def load_run(d):
     r["solve_s"] = r["amg_setup_s"] + r["krylov_solve_s"]
     r["asm_rate"] = r["dofs"] / (r["assembly_s"] * r["ranks"]) if r["assembly_s"] > 0 else float("nan")
     r["t_iter_ns_per_dof"] = (r["krylov_solve_s"] / max(r["its"], 1)) / r["dofs"] * 1e9
-    r["bound_ns"] = MATVEC_BOUND_NS[r["dim"]]
-    r["matvecs_equiv"] = r["t_iter_ns_per_dof"] / r["bound_ns"]
     return r
+
+
+def add_bound(r, bw):
+    r["bound_ns"], r["bound_from"] = matvec_bound(r, bw)
+    r["matvecs_equiv"] = r["t_iter_ns_per_dof"] / r["bound_ns"]
 
 
 def one_line(d):
@@ -143,6 +172,10 @@ def main(root, more_roots=()):
             print(f"report.py: not pooling {rt}: other (or unknown) lipen binary", file=sys.stderr)
     runs = [load_run(d) for rt in roots
             for d in sorted(glob.glob(os.path.join(rt, "runs", "*")))]
+    bw = bandwidths(env)
+    for r in runs:
+        if r["ok"]:
+            add_bound(r, bw)
     failed = [r for r in runs if not r["ok"]]
     # best of the repeats: the fastest assembly + AMG set-up + solve
     best = {}
@@ -185,6 +218,14 @@ def main(root, more_roots=()):
               f"PETSc {env.get('petsc', '?')}, {env.get('mpi', '?')}")
     md.append(f"- solver: CG + PETSc GAMG with rigid-body near-null space, relative tolerance 1e-10 "
               f"(lipen default); Q1, QGauss(2); best of {env.get('repeat', '1')} run(s)")
+    if bw:
+        md.append("- memory bandwidth (`bandwidth.py`, STREAM Add): " + ", ".join(
+            f"{bw[k]:.1f} GB/s on {k} core{'s' if k > 1 else ''}" for k in sorted(bw)) +
+            "; reference machine of the performance notes: " + ", ".join(
+            f"{REF_BANDWIDTH[k]:g} GB/s on {k}" for k in sorted(REF_BANDWIDTH)))
+    else:
+        md.append("- memory bandwidth: not measured (`--no-bandwidth` or no numpy); the mat-vec "
+                  "bounds below are the performance notes' figures at 45 GB/s")
     if len(roots) > 1:
         md.append("- runs pooled from: " + "; ".join(
             f"{os.path.basename(os.path.normpath(rt))} (git {read_kv(os.path.join(rt, 'environment.txt')).get('git', '?')}, "
@@ -210,10 +251,13 @@ def main(root, more_roots=()):
               "peak mem = sum over ranks of max RSS (includes ~190 MB/rank of libraries); "
               "speed-up 2r = (assembly + AMG set-up + Krylov) on 1 rank / on 2 ranks; "
               "t_iter/DoF = Krylov time / CG its / DoFs (wall time, all ranks together); "
-              "÷ bound = t_iter/DoF divided by the mat-vec bandwidth bound of the performance notes "
-              f"({MATVEC_BOUND_NS[2]:g} ns/DoF 2D, {MATVEC_BOUND_NS[3]:g} ns/DoF 3D, at 45 GB/s on 2 cores), "
-              "i.e. bandwidth-bound mat-vecs per CG iteration (an AMG-CG iteration costs 7–11; on 1 rank "
-              "only ~31 GB/s are available, so expect ~1.45× higher values there); "
+              "÷ bound = t_iter/DoF divided by the mat-vec bandwidth bound (12 nnz/row + 24 B)/bandwidth "
+              "of the performance notes, "
+              + ("with the bandwidth measured on this machine for the run's rank count, "
+                 if bw else
+                 f"at 45 GB/s ({MATVEC_BOUND_NS[2]:g} ns/DoF 2D, {MATVEC_BOUND_NS[3]:g} ns/DoF 3D; "
+                 "on 1 rank only ~31 GB/s are available, so expect ~1.45× higher values there), ") +
+              "i.e. bandwidth-bound mat-vecs per CG iteration (an AMG-CG iteration costs 7–11); "
               "bg load = CPU used by other processes during the run, in cores.")
     md.append("")
 
@@ -258,10 +302,15 @@ def main(root, more_roots=()):
         if two and top >= TARGETS["solve_2d_dofs"]:
             r = two[0]
             scaled = r["solve_s"] * TARGETS["solve_2d_dofs"] / r["dofs"]
+            at_ref = ""
+            if bw.get(2):
+                at_ref = (f"; ≈ {scaled * bw[2] / REF_BANDWIDTH[2]:.2f} s at the reference machine's "
+                          f"{REF_BANDWIDTH[2]:g} GB/s (this machine: {bw[2]:.1f} GB/s on 2 cores; "
+                          "for information, assumes bandwidth-bound)")
             target(f"2D Q1 2.1 M DoFs AMG set-up + solve on 2 ranks ≤ {TARGETS['solve_2d_s']:g} s",
                    f"{r['solve_s']:.2f} s", r["solve_s"] <= TARGETS["solve_2d_s"],
                    f"at {r['dofs']:,} DoFs ({r['amg_setup_s']:.2f} + {r['krylov_solve_s']:.2f} s); "
-                   f"≈ {scaled:.2f} s scaled linearly to 2.1 M")
+                   f"≈ {scaled:.2f} s scaled linearly to 2.1 M" + at_ref)
         else:
             target(f"2D Q1 2.1 M DoFs AMG set-up + solve on 2 ranks ≤ {TARGETS['solve_2d_s']:g} s",
                    "–", None, f"largest 2D level has {top:,} DoFs (run without --quick)")
@@ -276,10 +325,14 @@ def main(root, more_roots=()):
         rr = [r for r in rows_of(dim) if not math.isnan(r["speedup"])]
         if rr:
             r = max(rr, key=lambda r: r["dofs"])
+            bw_ratio = ""
+            if bw.get(1) and bw.get(2):
+                bw_ratio = (f"; bandwidth 2 cores / 1 core here {bw[2] / bw[1]:.2f}, on the reference "
+                            f"machine {REF_BANDWIDTH[2] / REF_BANDWIDTH[1]:.2f}")
             target(f"{dim}D 2-rank speed-up ≥ {TARGETS['speedup']}",
                    f"{r['speedup']:.2f}", (r["speedup"] >= TARGETS["speedup"]) if r["dofs"] >= 2e5 else None,
                    f"largest {dim}D level with both rank counts ({r['dofs']:,} DoFs); "
-                   f"all levels: " + ", ".join(f"{x['speedup']:.2f}" for x in rr))
+                   f"all levels: " + ", ".join(f"{x['speedup']:.2f}" for x in rr) + bw_ratio)
     md.append("| target | measured | result | detail |")
     md.append("|---|---|---|---|")
     for name, value, state, detail in res:

@@ -18,11 +18,17 @@
 #   --no-snapshot      run the executable in place instead of a private copy
 #   --retries N        repeat a run during which other processes used > 0.3
 #                      cores up to N times, keep the fastest (default 1; 0 = off)
+#   --no-bandwidth     skip the memory-bandwidth probe (bandwidth.py, ~10 s)
 #   -h, --help
 #
 # Output: DIR/<timestamp>/{results.csv,results.md,runs/...} and copies of the
 # newest results.csv/results.md in DIR.  Needs mpirun, /usr/bin/time and a
 # python3 with the standard library (report.py uses no third-party modules).
+#
+# Before the runs, bandwidth.py measures the memory bandwidth on 1 and 2
+# cores (numpy STREAM Add); report.py then gives each run's mat-vec bound on
+# this machine and the time targets rescaled to the reference machine of the
+# performance notes (for information: the verdicts use the raw times).
 #
 # Every run is a single lipen case (Study/Type=single, Q1, no energy-release
 # solves, no VTU output); the times come from summary.json (lipen's own timers),
@@ -48,6 +54,7 @@ WAIT_IDLE=60
 SNAPSHOT=1
 RETRY_NOISY=1
 CASE_FILTER=""
+BANDWIDTH=1
 while (($#)); do
   case "$1" in
     --quick) QUICK=1 ;;
@@ -59,6 +66,7 @@ while (($#)); do
     --no-snapshot) SNAPSHOT=0 ;;
     --retries) RETRY_NOISY="${2:?}"; shift ;;
     --cases) CASE_FILTER="${2:?}"; shift ;;
+    --no-bandwidth) BANDWIDTH=0 ;;
     -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1' (try --help)" ;;
   esac
@@ -231,8 +239,16 @@ run_case() {
   echo "quick=${QUICK}"
   echo "petsc_options=${PETSC_OPTIONS:-}"
 } > "${RUN_ROOT}/environment.txt"
+# one probe per rank count (up to the number of cores)
+BW_CORES="$(for r in ${RANKS}; do if ((r <= NCPU)); then echo "$r"; fi; done | sort -un | tr '\n' ' ')"
+if ((BANDWIDTH)) && [[ -n "${BW_CORES// /}" ]]; then
+  wait_idle
+  if ! "${PYTHON}" "${BENCH_DIR}/bandwidth.py" --cores "${BW_CORES}" >> "${RUN_ROOT}/environment.txt"; then
+    note "memory-bandwidth probe failed (see above): the report uses the reference machine's figures"
+  fi
+fi
 note "results in ${RUN_ROOT}"
-note "$(grep -E '^(cpu|cores|dealii|petsc|mpi|git)=' "${RUN_ROOT}/environment.txt" | tr '\n' ' ')"
+note "$(grep -E '^(cpu|cores|dealii|petsc|mpi|git|bandwidth_.*)=' "${RUN_ROOT}/environment.txt" | tr '\n' ' ')"
 
 # ---------------------------------------------------------------- run
 t_start=$SECONDS
