@@ -78,10 +78,17 @@ namespace lipen
                       "elements (1 = Q1, 2 = Q2).");
     prm.leave_subsection();
     prm.enter_subsection("Solver");
+    // 1e-8 rather than 1e-10: on a 2.2 M-DoF 2D edge slit (Q1, 2 ranks)
+    // Y changed by 1.1e-8 relative (1.122576773 vs 1.122576761) and on the
+    // 3D penny test not in its 10 printed digits, far below the
+    // discretisation error (1e-3), while CG needed 17 instead of 23
+    // iterations (24 instead of 31 on the penny).
     prm.declare_entry("Linear tolerance",
-                      "1e-10",
+                      "1e-8",
                       Patterns::Double(1e-16, 1e-2),
-                      "Relative residual reduction of CG + GAMG.");
+                      "Relative residual reduction of CG + GAMG (in the "
+                      "preconditioned norm). The default 1e-8 changes K_I by "
+                      "about 1e-8 relative against 1e-10.");
     prm.declare_entry("Maximum linear iterations",
                       "1000",
                       Patterns::Integer(1),

@@ -297,8 +297,11 @@ namespace lipen
                                    Iteration   &it)
   {
     using namespace dealii;
+    // Newton on u stops at 1e-3 of the staggered residual tolerance, but
+    // not below the CG tolerance (1e-8 by default, the same floor as the
+    // 100x of the former 1e-10 default)
     const double tol =
-      std::max(1e-3 * prm.residual_tolerance, 100. * solver_prm.tolerance);
+      std::max(1e-3 * prm.residual_tolerance, solver_prm.tolerance);
     double res = assemble_u(true, pv);
     if (load_norm == 0)
     {
