@@ -75,11 +75,12 @@ def parse_ksp_view(path, n_dofs):
     return info
 
 
-def bandwidths(env):
-    """{cores: GB/s} measured by bandwidth.py (environment.txt), may be empty."""
+def bandwidths(env, prefix="bandwidth_"):
+    """{cores: GB/s} measured by bandwidth.py (environment.txt) before the
+    runs (prefix bandwidth_) or after them (bandwidth_after_); may be empty."""
     out = {}
     for k, v in env.items():
-        m = re.fullmatch(r"bandwidth_(\d+)core_GBps", k)
+        m = re.fullmatch(re.escape(prefix) + r"(\d+)core_GBps", k)
         if m:
             try:
                 out[int(m.group(1))] = float(v)
@@ -117,6 +118,13 @@ def load_run(d):
              its=c["cg_iterations"], Y=c["Y"], wall=s["wall_time_s"])
     for k, v in t.items():
         r[k] = v
+    # the CG tolerance the run used, from the parameters.prm lipen wrote
+    r["tolerance"] = "?"
+    pfile = os.path.join(d, "parameters.prm")
+    if os.path.exists(pfile):
+        for line in open(pfile):
+            if line.strip().startswith("set Linear tolerance"):
+                r["tolerance"] = line.split("=", 1)[1].strip()
     r["other_s"] = r["wall"] - sum(t.values())
     ranks = sorted(glob.glob(os.path.join(d, "rank.*.time")))
     r["mem_bytes"] = sum(read_time_file(p)[0] for p in ranks) * 1024.0 if ranks else float("nan")
@@ -172,7 +180,9 @@ def main(root, more_roots=()):
             print(f"report.py: not pooling {rt}: other (or unknown) lipen binary", file=sys.stderr)
     runs = [load_run(d) for rt in roots
             for d in sorted(glob.glob(os.path.join(rt, "runs", "*")))]
-    bw = bandwidths(env)
+    bw_before, bw_after = bandwidths(env), bandwidths(env, "bandwidth_after_")
+    # the bounds use the mean of the probes before and after the runs
+    bw = {k: (v + bw_after[k]) / 2 if k in bw_after else v for k, v in bw_before.items()}
     for r in runs:
         if r["ok"]:
             add_bound(r, bw)
@@ -216,11 +226,18 @@ def main(root, more_roots=()):
               f"git {env.get('git', '?')}, binary of {env.get('lipen_mtime', '?')} (sha256 {env.get('lipen_sha256', '?')})")
     md.append(f"- MPI ranks: {env.get('ranks', '?')}, OMP_NUM_THREADS=1; deal.II {env.get('dealii', '?')}, "
               f"PETSc {env.get('petsc', '?')}, {env.get('mpi', '?')}")
-    md.append(f"- solver: CG + PETSc GAMG with rigid-body near-null space, relative tolerance 1e-10 "
-              f"(lipen default); Q1, QGauss(2); best of {env.get('repeat', '1')} run(s)")
+    tols = sorted({r["tolerance"] for r in rows if r["ok"]})
+    md.append(f"- solver: CG + PETSc GAMG with rigid-body near-null space, relative tolerance "
+              f"{', '.join(tols) or '?'} (from each run's parameters.prm); Q1, QGauss(2); "
+              f"best of {env.get('repeat', '1')} run(s)")
     if bw:
-        md.append("- memory bandwidth (`bandwidth.py`, STREAM Add): " + ", ".join(
-            f"{bw[k]:.1f} GB/s on {k} core{'s' if k > 1 else ''}" for k in sorted(bw)) +
+        def probe(k):
+            if k in bw_after:
+                return (f"{bw[k]:.1f} GB/s on {k} core{'s' if k > 1 else ''} "
+                        f"({bw_before[k]:.1f} before, {bw_after[k]:.1f} after the runs)")
+            return f"{bw[k]:.1f} GB/s on {k} core{'s' if k > 1 else ''}"
+        md.append("- memory bandwidth (`bandwidth.py`, STREAM Add): " +
+            ", ".join(probe(k) for k in sorted(bw)) +
             "; reference machine of the performance notes: " + ", ".join(
             f"{REF_BANDWIDTH[k]:g} GB/s on {k}" for k in sorted(REF_BANDWIDTH)))
     else:

@@ -25,8 +25,9 @@
 # newest results.csv/results.md in DIR.  Needs mpirun, /usr/bin/time and a
 # python3 with the standard library (report.py uses no third-party modules).
 #
-# Before the runs, bandwidth.py measures the memory bandwidth on 1 and 2
-# cores (numpy STREAM Add); report.py then gives each run's mat-vec bound on
+# Before and after the runs, bandwidth.py measures the memory bandwidth on 1
+# and 2 cores (numpy STREAM Add); report.py then gives each run's mat-vec
+# bound (with the mean of the two probes) on
 # this machine and the time targets rescaled to the reference machine of the
 # performance notes (for information: the verdicts use the raw times).
 #
@@ -271,6 +272,16 @@ for entry in "${CASES[@]}"; do
   done
 done
 note "all runs done in $((SECONDS - t_start)) s"
+# the machine's bandwidth drifts (13-19 GB/s on one core within a day on the
+# development VM): probe again after the runs; the report uses the mean
+if ((BANDWIDTH)) && [[ -n "${BW_CORES// /}" ]]; then
+  wait_idle
+  if ! "${PYTHON}" "${BENCH_DIR}/bandwidth.py" --cores "${BW_CORES}" |
+    sed 's/^bandwidth_/bandwidth_after_/' >> "${RUN_ROOT}/environment.txt"; then
+    note "second memory-bandwidth probe failed: the report uses the first"
+  fi
+  note "$(grep -E '^bandwidth_after_.*=' "${RUN_ROOT}/environment.txt" | tr '\n' ' ')"
+fi
 
 "${PYTHON}" "${BENCH_DIR}/report.py" "${RUN_ROOT}"
 cp "${RUN_ROOT}/results.csv" "${RUN_ROOT}/results.md" "${OUTDIR}/"

@@ -109,6 +109,10 @@ cases = [
     # SOR smoothing of the GAMG levels fails on this system (PETSc reason
     # DIVERGED_PC_FAILED); the message must name the options, not the
     # iteration limit
+    # the output directory cannot be created (a regular file is in the way)
+    ("unwritable output directory", set_args(dict(single, **{
+        "Output/Directory": os.path.join(work, "unknown_entry.prm", "out")})),
+     "Output/Directory"),
     ("PETSc option breaks the preconditioner", set_args(single),
      "-lipen_elasticity_",
      {"PETSC_OPTIONS": "-lipen_elasticity_mg_levels_pc_type sor"}),
@@ -124,8 +128,10 @@ with open(marker, "w") as f:
 for ranks in [1, 2]:
     # an optional fourth element holds environment variables
     for name, args, needle, *env in cases:
+        own_dir = any(a.startswith("Output/Directory=") for a in args)
         status, out, err, _ = run_lipen(
-            lipen, ranks, args + ["--set", "Output/Directory=" + out_dir],
+            lipen, ranks,
+            args + ([] if own_dir else ["--set", "Output/Directory=" + out_dir]),
             timeout=300, env=env[0] if env else None)
         text = out + err
         lines = [l for l in err.splitlines() if l.startswith("lipen: error:")]
@@ -140,6 +146,9 @@ for ranks in [1, 2]:
 with open(marker) as f:
     chk.check(f.read() == '{"earlier": "run"}\n',
               "earlier summary.json left intact by the failed runs")
+chk.check(sorted(os.listdir(out_dir)) == ["summary.json"],
+          "failed runs wrote nothing into the earlier output directory "
+          "(no parameters.prm, no probe file): %s" % os.listdir(out_dir))
 
 status, out, err, _ = run_lipen(lipen, 1, ["--print-parameters"])
 chk.check(status == 0 and "Defect size" in out and "[m]" in out and

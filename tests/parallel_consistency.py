@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Verification rung 7: 1, 2 and 3 MPI ranks give the same results to solver
-tolerance (relative 1e-6) for a 2D edge slit and a 3D penny crack.
+tolerance (relative 1e-6) for a 2D edge slit and a 3D penny crack; and a
+run repeated from the parameters.prm it wrote gives the same results.
 Usage: parallel_consistency.py LIPEN WORKDIR SOURCE_DIR
 """
 import os
@@ -42,6 +43,8 @@ for name, (entries, ranks) in cases.items():
         chk.check(len(lines) == 1,
                   "%s on %d ranks: header printed once (rank 0 only)" %
                   (name, n))
+    if name == "edge_slit_2d":
+        results_2d = results
     for n in ranks[1:]:
         chk.check(results[n]["dofs"] == results[1]["dofs"],
                   "%s: same DoFs on 1 and %d ranks" % (name, n))
@@ -50,4 +53,23 @@ for name, (entries, ranks) in cases.items():
             d = abs(a / b - 1)
             chk.check(d < 1e-6, "%s: %s on 1 vs %d ranks: %.10g vs %.10g "
                       "(rel. diff %.1e)" % (name, k, n, a, b, d))
+
+# parameters.prm records every entry of a run (defaults and --set overrides
+# included): running it again gives the same numbers
+first = os.path.join(work, "edge_slit_2d_2")
+record = os.path.join(first, "parameters.prm")
+text = open(record).read() if os.path.exists(record) else ""
+chk.check("set Type" in text and "single" in text and
+          "set Polynomial degree" in text,
+          "parameters.prm of the 2-rank edge slit lists the --set study type "
+          "and default entries")
+status, out, err, s = run_lipen(lipen, 2, [record],
+                                os.path.join(work, "edge_slit_2d_rerun"))
+chk.check(status == 0, "rerun from parameters.prm exits 0 %s" % err.strip())
+if status == 0:
+    for k in keys:
+        a, b = results_2d[2][k], s["cases"][0][k]
+        d = abs(a / b - 1)
+        chk.check(d < 1e-10, "rerun from parameters.prm: %s %.12g vs %.12g "
+                  "(rel. diff %.1e)" % (k, a, b, d))
 chk.finish()

@@ -339,10 +339,11 @@ namespace lipen
           .add("peak_memory_MiB", memory.total_MiB)
           .add("peak_memory_max_rank_MiB", memory.max_rank_MiB);
         std::ofstream(dir + "/summary.json") << s.str() << "\n";
+        parameters.output.write_parameter_file();
       }
       pcout << "\nResults in " << dir
             << ": statistics.csv, staggered_history.csv, summary.json, "
-               "solution.pvd (open in ParaView)\n";
+               "parameters.prm, solution.pvd (open in ParaView)\n";
     }
   } // namespace
 

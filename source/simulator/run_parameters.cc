@@ -4,6 +4,8 @@
 #include <deal.II/base/utilities.h>
 
 #include <cmath>
+#include <fstream>
+#include <sstream>
 
 namespace lipen
 {
@@ -76,6 +78,21 @@ namespace lipen
     write_solution = prm.get_bool("Write solution");
     prm.leave_subsection();
     require(!directory.empty(), "Output/Directory", "must not be empty");
+    std::ostringstream out;
+    prm.print_parameters(out, ParameterHandler::OutputStyle::ShortPRM);
+    effective_parameters = out.str();
+  }
+
+  void
+  OutputParameters::write_parameter_file() const
+  {
+    const std::string file = directory + "/parameters.prm";
+    std::ofstream(file)
+      << "# lipen " << LIPEN_VERSION
+      << ": every parameter of the run that wrote the summary.json beside "
+         "this file;\n# repeat it with: mpirun -np N lipen "
+      << file << "\n#\n"
+      << effective_parameters;
   }
 
   void

@@ -405,9 +405,10 @@ namespace lipen
         .add("peak_memory_MiB", memory.total_MiB)
         .add("peak_memory_max_rank_MiB", memory.max_rank_MiB);
       std::ofstream(dir + "/summary.json") << summary.str() << "\n";
+      parameters.output.write_parameter_file();
     }
     pcout << "\nResults in " << std::filesystem::absolute(dir).string()
-          << ": summary.json, statistics.csv"
+          << ": summary.json, parameters.prm, statistics.csv"
           << (parameters.study.type == "defect size" ?
                 ", defect_size_study.csv, defect_size_fit.csv" :
                 "")

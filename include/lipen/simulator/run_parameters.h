@@ -32,11 +32,18 @@ namespace lipen
   {
     std::string directory      = "lipen-output";
     bool        write_solution = true;
+    /// Every entry of the run (defaults included) in .prm syntax, recorded
+    /// by parse_parameters() so that a run can be repeated from its output.
+    std::string effective_parameters;
 
     static void
     declare_parameters(dealii::ParameterHandler &prm);
     void
     parse_parameters(dealii::ParameterHandler &prm);
+    /// Writes effective_parameters to directory/parameters.prm; call on one
+    /// rank, next to summary.json.
+    void
+    write_parameter_file() const;
   };
 
   /// Subsection `Study`.
