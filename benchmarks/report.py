@@ -232,10 +232,10 @@ def main(root, more_roots=()):
               f"best of {env.get('repeat', '1')} run(s)")
     if bw:
         def probe(k):
+            text = f"{bw[k]:.1f} GB/s on {k} core{'s' if k > 1 else ''}"
             if k in bw_after:
-                return (f"{bw[k]:.1f} GB/s on {k} core{'s' if k > 1 else ''} "
-                        f"({bw_before[k]:.1f} before, {bw_after[k]:.1f} after the runs)")
-            return f"{bw[k]:.1f} GB/s on {k} core{'s' if k > 1 else ''}"
+                text += f" ({bw_before[k]:.1f} before, {bw_after[k]:.1f} after the runs)"
+            return text
         md.append("- memory bandwidth (`bandwidth.py`, STREAM Add): " +
             ", ".join(probe(k) for k in sorted(bw)) +
             "; reference machine of the performance notes: " + ", ".join(

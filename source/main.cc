@@ -9,13 +9,9 @@
 #include <deal.II/base/exceptions.h>
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/parameter_handler.h>
-#include <deal.II/base/utilities.h>
-
-#include <unistd.h>
 
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -75,31 +71,6 @@ namespace
     while (!collapsed.empty() && collapsed.front() == ' ')
       collapsed.erase(0, 1);
     return collapsed;
-  }
-
-  /// Creates the output directory and checks, with a probe file that is
-  /// removed again, that rank 0 can write there, so that an unwritable
-  /// Output/Directory stops the run before any computation and without
-  /// touching the files of an earlier run.  The result is collective.
-  void
-  check_output_directory(const std::string &directory, MPI_Comm comm)
-  {
-    std::string error;
-    if (dealii::Utilities::MPI::this_mpi_process(comm) == 0)
-    {
-      std::error_code ec;
-      std::filesystem::create_directories(directory, ec);
-      const std::string probe =
-        directory + "/.lipen-write-test-" + std::to_string(::getpid());
-      if (ec || !std::ofstream(probe))
-        error = "cannot write to '" + directory + "'" +
-                (ec ? " (" + ec.message() + ")" : std::string()) +
-                ": choose a writable directory";
-      std::filesystem::remove(probe, ec);
-    }
-    error = dealii::Utilities::MPI::broadcast(comm, error, 0);
-    if (!error.empty())
-      throw lipen::InputError("Output/Directory: " + error);
   }
 
   void
@@ -263,7 +234,6 @@ main(int argc, char **argv)
             << std::endl;
       return 0;
     }
-    check_output_directory(parameters.output.directory, comm);
     lipen::run_study(parameters, comm, pcout);
   }
   catch (const lipen::InputError &e)

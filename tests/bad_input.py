@@ -106,13 +106,13 @@ cases = [
     ("CG iteration limit too low", set_args(dict(single, **{
         "Solver/Maximum linear iterations": "2"})),
      "Solver/Maximum linear iterations"),
-    # SOR smoothing of the GAMG levels fails on this system (PETSc reason
-    # DIVERGED_PC_FAILED); the message must name the options, not the
-    # iteration limit
     # the output directory cannot be created (a regular file is in the way)
     ("unwritable output directory", set_args(dict(single, **{
         "Output/Directory": os.path.join(work, "unknown_entry.prm", "out")})),
      "Output/Directory"),
+    # SOR smoothing of the GAMG levels fails on this system (PETSc reason
+    # DIVERGED_PC_FAILED); the message must name the options, not the
+    # iteration limit
     ("PETSc option breaks the preconditioner", set_args(single),
      "-lipen_elasticity_",
      {"PETSC_OPTIONS": "-lipen_elasticity_mg_levels_pc_type sor"}),

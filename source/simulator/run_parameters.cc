@@ -1,9 +1,13 @@
 #include <lipen/base/exceptions.h>
 #include <lipen/simulator/run_parameters.h>
 
+#include <deal.II/base/mpi.h>
 #include <deal.II/base/utilities.h>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -81,6 +85,28 @@ namespace lipen
     std::ostringstream out;
     prm.print_parameters(out, ParameterHandler::OutputStyle::ShortPRM);
     effective_parameters = out.str();
+  }
+
+  void
+  OutputParameters::create_directory(MPI_Comm comm) const
+  {
+    std::string error;
+    if (Utilities::MPI::this_mpi_process(comm) == 0)
+    {
+      std::error_code ec;
+      std::filesystem::create_directories(directory, ec);
+      const std::string probe =
+        directory + "/.lipen-write-test-" + std::to_string(::getpid());
+      if (ec || !std::ofstream(probe))
+        error = "cannot write to '" + directory + "'" +
+                (ec ? " (" + ec.message() + ")" : std::string()) +
+                ": choose a writable directory";
+      std::filesystem::remove(probe, ec);
+    }
+    // the other ranks wait here until rank 0 has created the directory
+    error = Utilities::MPI::broadcast(comm, error, 0);
+    if (!error.empty())
+      throw InputError("Output/Directory: " + error);
   }
 
   void

@@ -101,6 +101,8 @@ namespace lipen
             MPI_Comm                    comm,
             dealii::ConditionalOStream &pcout)
   {
+    // before any computation: an unwritable directory is an input error
+    parameters.output.create_directory(comm);
     if (parameters.study.type == "phase field")
     {
       run_phase_field(parameters, comm, pcout);
@@ -109,11 +111,8 @@ namespace lipen
     Timer              wall;
     const bool         root = Utilities::MPI::this_mpi_process(comm) == 0;
     const std::string &dir  = parameters.output.directory;
-    if (root)
-      std::filesystem::create_directories(dir);
-    MPI_Barrier(comm);
-    SolutionWriter  writer(dir);
-    SolutionWriter *w = parameters.output.write_solution ? &writer : nullptr;
+    SolutionWriter     writer(dir);
+    SolutionWriter    *w = parameters.output.write_solution ? &writer : nullptr;
 
     std::vector<Electrolyte> materials;
     std::vector<double>      sizes;

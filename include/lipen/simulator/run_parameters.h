@@ -6,6 +6,7 @@
 #include <lipen/physics/electrochemistry_parameters.h>
 #include <lipen/physics/phase_field_parameters.h>
 
+#include <deal.II/base/mpi.h>
 #include <deal.II/base/parameter_handler.h>
 
 #include <string>
@@ -40,6 +41,13 @@ namespace lipen
     declare_parameters(dealii::ParameterHandler &prm);
     void
     parse_parameters(dealii::ParameterHandler &prm);
+    /// Creates the directory and checks, with a probe file that is removed
+    /// again, that rank 0 can write there, so that an unwritable directory
+    /// stops a run before any computation and without touching the files of
+    /// an earlier run.  Collective; throws InputError naming
+    /// Output/Directory on every rank.
+    void
+    create_directory(MPI_Comm comm) const;
     /// Writes effective_parameters to directory/parameters.prm; call on one
     /// rank, next to summary.json.
     void

@@ -27,9 +27,10 @@ namespace lipen
    * slopes and prefactors compared with K_Ic/(Y sqrt(pi)) and
    * Omega K_Ic/(F Y sqrt(pi)).
    *
-   * Writes into Output/Directory: summary.json, statistics.csv, and for the
-   * study defect_size_study.csv and defect_size_fit.csv; PVTU/PVD files if
-   * enabled. Prints a table on rank 0. Returns the results.
+   * Creates Output/Directory first (InputError if it cannot be written)
+   * and writes into it: summary.json, parameters.prm, statistics.csv, and
+   * for the study defect_size_study.csv and defect_size_fit.csv; PVTU/PVD
+   * files if enabled. Prints a table on rank 0. Returns the results.
    */
   std::vector<FractureResult>
   run_study(const RunParameters        &parameters,
