@@ -3,8 +3,10 @@
 
 #include <lipen/base/exceptions.h>
 #include <lipen/base/memory.h>
+#include <lipen/simulator/phase_field_model.h>
 #include <lipen/simulator/run_parameters.h>
 #include <lipen/study/study.h>
+#include <lipen/study/study_runner.h>
 
 #include <deal.II/base/exceptions.h>
 #include <deal.II/base/mpi.h>
@@ -50,76 +52,23 @@ namespace
     "  --print-parameters  print every entry with its value, unit, pattern\n"
     "                      and help text, then exit\n"
     "  --dry-run           read and check all parameters, then exit\n"
+    "  --restart[=DIR]     continue a time-dependent run (Study/Type =\n"
+    "                      phase field) from its newest checkpoint in\n"
+    "                      Output/Directory/checkpoints, or from the\n"
+    "                      checkpoint directory DIR (any number of ranks;\n"
+    "                      changed physics entries are refused)\n"
     "  --help              this text\n"
     "\n"
     "Run in parallel with: mpirun -np N lipen FILE.prm\n"
     "PETSc options for the elasticity solver take the prefix\n"
     "-lipen_elasticity_ (e.g. -lipen_elasticity_ksp_monitor).\n"
-    "Exit status: 0 success, 2 invalid input or solver failure (message on\n"
-    "stderr names the parameter to change).\n";
+    "Exit status: 0 success (also 'short circuit' and 'arrested'), 1 the\n"
+    "run failed (numerical failure or an output file that could not be\n"
+    "written; summary.json says why), 2 invalid input or a stationary\n"
+    "solve that failed (the message on stderr names the parameter to\n"
+    "change), 3 internal error, 4 interrupted by SIGTERM/SIGINT after\n"
+    "writing a checkpoint (continue with --restart).\n";
 
-  /// The message of a deal.II exception without the source location.
-  std::string
-  deal_ii_message(const dealii::ExceptionBase &e)
-  {
-    std::ostringstream out;
-    e.print_info(out);
-    std::string s = out.str(), collapsed;
-    for (const char ch : s)
-      if (!(ch == ' ' && !collapsed.empty() && collapsed.back() == ' '))
-        collapsed += (ch == '\n' ? ' ' : ch);
-    while (!collapsed.empty() && collapsed.front() == ' ')
-      collapsed.erase(0, 1);
-    return collapsed;
-  }
-
-  void
-  apply_set(dealii::ParameterHandler &prm, const std::string &assignment)
-  {
-    const auto eq = assignment.find('=');
-    if (eq == std::string::npos)
-      throw lipen::InputError("--set '" + assignment +
-                              "': expected 'Subsection/Entry=value'");
-    std::string              path  = assignment.substr(0, eq);
-    const std::string        value = assignment.substr(eq + 1);
-    std::vector<std::string> parts;
-    std::size_t              start = 0, slash;
-    while ((slash = path.find('/', start)) != std::string::npos)
-    {
-      parts.push_back(path.substr(start, slash - start));
-      start = slash + 1;
-    }
-    parts.push_back(path.substr(start));
-    const auto trim = [](std::string s)
-    {
-      while (!s.empty() && s.front() == ' ')
-        s.erase(0, 1);
-      while (!s.empty() && s.back() == ' ')
-        s.pop_back();
-      return s;
-    };
-    unsigned int depth = 0;
-    try
-    {
-      for (std::size_t i = 0; i + 1 < parts.size(); ++i)
-      {
-        prm.enter_subsection(trim(parts[i]));
-        ++depth;
-      }
-      prm.set(trim(parts.back()), trim(value));
-    }
-    catch (const dealii::ExceptionBase &e)
-    {
-      for (; depth > 0; --depth)
-        prm.leave_subsection();
-      throw lipen::InputError("--set '" + assignment +
-                              "': " + deal_ii_message(e) +
-                              " (run 'lipen --print-parameters' for the "
-                              "list of entries)");
-    }
-    for (; depth > 0; --depth)
-      prm.leave_subsection();
-  }
 } // namespace
 
 // Transparent huge pages (see memory.h): run before the shared libraries'
@@ -159,6 +108,7 @@ main(int argc, char **argv)
     std::vector<std::string> sets;
     bool                     print_parameters = false;
     bool                     dry_run          = false;
+    std::string              restart;
     for (int i = 1; i < argc; ++i)
     {
       const std::string arg = argv[i];
@@ -180,6 +130,14 @@ main(int argc, char **argv)
       }
       else if (arg.rfind("--set=", 0) == 0)
         sets.push_back(arg.substr(6));
+      else if (arg == "--restart")
+        restart = "latest";
+      else if (arg.rfind("--restart=", 0) == 0)
+      {
+        restart = arg.substr(10);
+        if (restart.empty())
+          throw lipen::InputError("--restart= needs a checkpoint directory");
+      }
       else if (arg.size() > 1 && arg[0] == '-')
       {
         // PETSc options (-lipen_elasticity_...) are read by PETSc;
@@ -211,11 +169,11 @@ main(int argc, char **argv)
       catch (const dealii::ExceptionBase &e)
       {
         throw lipen::InputError("in parameter file '" + file +
-                                "': " + deal_ii_message(e));
+                                "': " + lipen::deal_ii_message(e));
       }
     }
     for (const auto &s : sets)
-      apply_set(prm, s);
+      lipen::apply_override(prm, s);
 
     if (print_parameters)
     {
@@ -227,6 +185,12 @@ main(int argc, char **argv)
 
     lipen::RunParameters parameters;
     parameters.parse_parameters(prm);
+    parameters.restart = restart;
+    if (!restart.empty() &&
+        parameters.study.type != lipen::StudyType::phase_field)
+      throw lipen::InputError(
+        "--restart: only time-dependent runs (Study/Type = phase field) "
+        "write checkpoints");
     if (dry_run)
     {
       pcout << "lipen: parameters are valid ("
@@ -234,26 +198,54 @@ main(int argc, char **argv)
             << std::endl;
       return 0;
     }
+    if (parameters.study.type == lipen::StudyType::sweep)
+      return lipen::run_sweep(parameters, comm, pcout);
+    if (parameters.study.type == lipen::StudyType::phase_field)
+    {
+      // before any computation: an unwritable directory is an input error
+      parameters.output.create_directory(comm);
+      const std::string status =
+        lipen::run_phase_field(parameters, comm, pcout).status;
+      if (status == "failed")
+        return lipen::exit_failed;
+      if (status == "interrupted")
+        return lipen::exit_interrupted;
+      return lipen::exit_success;
+    }
     lipen::run_study(parameters, comm, pcout);
   }
   catch (const lipen::InputError &e)
   {
     if (root)
       std::cerr << "lipen: error: " << e.what() << std::endl;
-    return 2;
+    return lipen::exit_bad_input;
+  }
+  catch (const lipen::NumericalFailure &e)
+  {
+    // a stationary solve (no time-stepper to cut back): the message names
+    // the entry that bounds the solver
+    if (root)
+      std::cerr << "lipen: error: " << e.what() << std::endl;
+    return lipen::exit_bad_input;
+  }
+  catch (const lipen::OutputError &e)
+  {
+    if (root)
+      std::cerr << "lipen: error: " << e.what() << std::endl;
+    return lipen::exit_failed;
   }
   catch (const dealii::ExceptionBase &e)
   {
     if (root)
-      std::cerr << "lipen: error: " << deal_ii_message(e) << std::endl;
-    return 2;
+      std::cerr << "lipen: error: " << lipen::deal_ii_message(e) << std::endl;
+    return lipen::exit_bad_input;
   }
   catch (const std::exception &e)
   {
     std::cerr << "lipen: internal error on rank "
               << dealii::Utilities::MPI::this_mpi_process(comm) << ": "
               << e.what() << std::endl;
-    MPI_Abort(comm, 3);
+    MPI_Abort(comm, lipen::exit_internal);
   }
   return 0;
 }

@@ -5,14 +5,19 @@ import os
 import subprocess
 
 
+def mpirun_command(ranks):
+    """mpirun with `ranks` ranks, as root and oversubscribed if need be."""
+    cmd = ["mpirun", "-np", str(ranks), "--oversubscribe"]
+    if os.geteuid() == 0:
+        cmd.append("--allow-run-as-root")
+    return cmd
+
+
 def run_lipen(lipen, ranks, args, outdir=None, timeout=1200, env=None):
     """Run lipen on `ranks` MPI ranks; return (status, stdout, stderr,
     summary or None). `outdir` sets Output/Directory; `env` adds
     environment variables."""
-    cmd = ["mpirun", "-np", str(ranks), "--oversubscribe"]
-    if os.geteuid() == 0:
-        cmd.append("--allow-run-as-root")
-    cmd += [lipen] + list(args)
+    cmd = mpirun_command(ranks) + [lipen] + list(args)
     if outdir is not None:
         cmd += ["--set", "Output/Directory=" + outdir]
     run_env = None

@@ -4,6 +4,7 @@ cell counts (2D Q2: 4 VTK cells per mesh cell; 3D Q1: 1), written on 2 ranks,
 and summary.json/statistics.csv agree with the mesh.
 Usage: vtk_output.py LIPEN WORKDIR SOURCE_DIR
 """
+import csv
 import os
 import subprocess
 import sys
@@ -39,8 +40,8 @@ for name, entries, per_cell in [
     chk.check(run.returncode == 0,
               "%s: VTK reader finds arrays %s and %d cells" %
               (name, ",".join(arrays + extra), cells * per_cell))
-    rows = [l for l in open(os.path.join(out_dir, "statistics.csv"))
-            if l[0].isdigit()]
-    chk.check(len(rows) == 1 and int(rows[0].split(",")[3]) == cells,
+    with open(os.path.join(out_dir, "statistics.csv")) as f:
+        rows = list(csv.DictReader(l for l in f if not l.startswith("#")))
+    chk.check(len(rows) == 1 and int(rows[0]["cells"]) == cells,
               "%s: statistics.csv has one step with %d cells" % (name, cells))
 chk.finish()

@@ -109,7 +109,7 @@ namespace lipen
   GeometryParameters::parse_parameters(ParameterHandler &prm)
   {
     prm.enter_subsection("Geometry");
-    defect                    = prm.get("Defect type");
+    defect                    = defect_type_from_string(prm.get("Defect type"));
     width                     = prm.get_double("Width");
     height                    = prm.get_double("Height");
     defect_size               = prm.get_double("Defect size");
@@ -125,6 +125,51 @@ namespace lipen
     prm.leave_subsection();
   }
 
+  namespace
+  {
+    const std::pair<DefectType, const char *> defect_names[] = {
+      {DefectType::edge_slit, "edge slit"},
+      {DefectType::blunt_notch, "blunt notch"},
+      {DefectType::centre_slit, "centre slit"},
+      {DefectType::penny, "penny"},
+      {DefectType::semicircular_surface_flaw, "semicircular surface flaw"}};
+  } // namespace
+
+  std::string
+  to_string(const DefectType type)
+  {
+    for (const auto &[t, name] : defect_names)
+      if (t == type)
+        return name;
+    return "unknown";
+  }
+
+  DefectType
+  defect_type_from_string(const std::string &name)
+  {
+    for (const auto &[t, n] : defect_names)
+      if (name == n)
+        return t;
+    throw InputError("parameter 'Geometry/Defect type': unknown defect '" +
+                     name + "'");
+  }
+
+  unsigned int
+  dimension_of(const DefectType type)
+  {
+    return type == DefectType::penny ||
+               type == DefectType::semicircular_surface_flaw ?
+             3 :
+             2;
+  }
+
+  bool
+  at_li_electrode(const DefectType type)
+  {
+    return type == DefectType::edge_slit || type == DefectType::blunt_notch ||
+           type == DefectType::semicircular_surface_flaw;
+  }
+
   void
   GeometryParameters::validate(const unsigned int dim) const
   {
@@ -133,12 +178,12 @@ namespace lipen
     require(defect_size > 0,
             "Geometry/Defect size",
             "must be positive [m] (got " + std::to_string(defect_size) + ")");
-    const bool three_d =
-      (defect == "penny" || defect == "semicircular surface flaw");
+    const bool three_d = dimension_of(defect) == 3;
     require(three_d == (dim == 3),
             "Geometry/Defect type",
-            "'" + defect + "' is a " + (three_d ? "3D" : "2D") + " model");
-    if (defect == "blunt notch")
+            "'" + to_string(defect) + "' is a " + (three_d ? "3D" : "2D") +
+              " model");
+    if (defect == DefectType::blunt_notch)
     {
       require(notch_radius > 0 && notch_radius < defect_size,
               "Geometry/Notch tip radius",
@@ -152,7 +197,7 @@ namespace lipen
               "Geometry/Defect size",
               "the edge slit must be shallower than the slab: choose "
               "c < Height");
-    else if (defect == "centre slit")
+    else if (defect == DefectType::centre_slit)
       require(defect_size < 0.5 * width && defect_size < 0.5 * height,
               "Geometry/Defect size",
               "the centre slit half-length must be below Width/2 and "
@@ -161,7 +206,7 @@ namespace lipen
     {
       // the coarse mesh is built for the circular reference front, in which
       // x is divided by the aspect ratio
-      const bool   penny = (defect == "penny");
+      const bool   penny = (defect == DefectType::penny);
       const double X     = in_plane_extent(0) / aspect_ratio;
       const double Y     = in_plane_extent(1);
       const double L     = normal_extent();
@@ -440,7 +485,7 @@ namespace lipen
       else
         pins.emplace_back(Point<dim>(), 1);
     }
-    else if (prm.defect == "centre slit")
+    else if (prm.defect == DefectType::centre_slit)
     {
       crack_front.tip[0]                           = c;
       crack_front.direction[0]                     = 1;
@@ -451,7 +496,7 @@ namespace lipen
     {
       symmetry[boundary_ids::crack_plane_symmetry] = dim - 1;
       symmetry[boundary_ids::symmetry_2]           = 0;
-      if (prm.defect == "penny")
+      if (prm.defect == DefectType::penny)
         symmetry[boundary_ids::symmetry_3] = 1;
       else if (prm.counter_electrode_support == "roller")
         symmetry[boundary_ids::counter_electrode] = 1;
@@ -470,7 +515,7 @@ namespace lipen
   {
     if (prm.surface_defect_2d())
       return 0;
-    if (prm.defect == "centre slit")
+    if (prm.defect == DefectType::centre_slit)
       return 1;
     return dim - 1;
   }
@@ -480,17 +525,18 @@ namespace lipen
   DefectGeometry<2>::create_coarse_mesh(Triangulation<2> &tria,
                                         MPI_Comm          comm) const
   {
-    if (prm.defect == "blunt notch")
+    if (prm.defect == DefectType::blunt_notch)
     {
       read_notch_mesh(tria, prm, tip_cell_size(), comm);
       return;
     }
-    const double c  = prm.defect_size;
-    const double W  = 0.5 * prm.width;
-    const double H  = prm.defect == "edge slit" ? prm.height : 0.5 * prm.height;
-    const double h0 = std::min(W, H) / prm.coarse_cells;
+    const double c = prm.defect_size;
+    const double W = 0.5 * prm.width;
+    const double H =
+      prm.defect == DefectType::edge_slit ? prm.height : 0.5 * prm.height;
+    const double                     h0 = std::min(W, H) / prm.coarse_cells;
     std::vector<std::vector<double>> steps(2);
-    if (prm.defect == "edge slit")
+    if (prm.defect == DefectType::edge_slit)
     {
       steps[0] = uniform_steps(W, h0);
       steps[1] = steps_with_first(H, c, h0);
@@ -540,7 +586,7 @@ namespace lipen
 
   template <int dim>
   void
-  DefectGeometry<dim>::create_mesh(
+  DefectGeometry<dim>::create_coarse_for_load(
     parallel::distributed::Triangulation<dim> &tria) const
   {
     {
@@ -550,12 +596,49 @@ namespace lipen
     }
     if (dim == 3)
       tria.set_manifold(sphere_manifold, SphericalManifold<dim>(Point<dim>()));
-    if (prm.defect == "blunt notch")
+    if (prm.defect == DefectType::blunt_notch)
     {
       Point<dim> centre = crack_front.tip;
       centre[1] += prm.notch_radius;
       tria.set_manifold(notch_root_manifold, SphericalManifold<dim>(centre));
     }
+  }
+
+  template <int dim>
+  void
+  DefectGeometry<dim>::finish_loaded_mesh(
+    parallel::distributed::Triangulation<dim> &tria) const
+  {
+    stretch_front(tria);
+    assign_boundary_ids(tria);
+  }
+
+  template <int dim>
+  void
+  DefectGeometry<dim>::stretch_front(
+    parallel::distributed::Triangulation<dim> &tria) const
+  {
+    if (dim == 3 && crack_front.aspect != 1.)
+    {
+      // affine, so hanging nodes stay consistent; no refinement follows
+      const double lambda = crack_front.aspect;
+      GridTools::transform(
+        [lambda](const Point<dim> &p)
+        {
+          Point<dim> q = p;
+          q[0] *= lambda;
+          return q;
+        },
+        tria);
+    }
+  }
+
+  template <int dim>
+  void
+  DefectGeometry<dim>::create_mesh(
+    parallel::distributed::Triangulation<dim> &tria) const
+  {
+    create_coarse_for_load(tria);
 
     const double c      = prm.defect_size;
     const double h_tip  = tip_cell_size();
@@ -591,19 +674,7 @@ namespace lipen
               "the mesh would exceed 5e7 cells; reduce Tip refinement or "
               "increase Grading");
     }
-    if (dim == 3 && crack_front.aspect != 1.)
-    {
-      // affine, so hanging nodes stay consistent; no refinement follows
-      const double lambda = crack_front.aspect;
-      GridTools::transform(
-        [lambda](const Point<dim> &p)
-        {
-          Point<dim> q = p;
-          q[0] *= lambda;
-          return q;
-        },
-        tria);
-    }
+    stretch_front(tria);
     assign_boundary_ids(tria);
 
     // The tip (2D) must be a mesh vertex for the faces to split there.
@@ -645,10 +716,10 @@ namespace lipen
             else if (std::abs(p[0] - W) < tol)
               id = boundary_ids::far_field;
             else if (std::abs(p[0]) < tol)
-              id = (prm.defect == "edge slit" && p[1] > H - c) ?
+              id = (prm.defect == DefectType::edge_slit && p[1] > H - c) ?
                      boundary_ids::crack_face :
                      boundary_ids::crack_plane_symmetry;
-            else if (prm.defect == "blunt notch")
+            else if (prm.defect == DefectType::blunt_notch)
             {
               // the notch flank x = rho and its circular root
               const double rho    = prm.notch_radius;
@@ -659,7 +730,7 @@ namespace lipen
                 id = boundary_ids::crack_face;
             }
           }
-          else if (prm.defect == "centre slit")
+          else if (prm.defect == DefectType::centre_slit)
           {
             const double H = 0.5 * prm.height;
             if (std::abs(p[1]) < tol)
@@ -681,11 +752,13 @@ namespace lipen
             else if (std::abs(p[0]) < tol)
               id = boundary_ids::symmetry_2;
             else if (std::abs(p[1]) < tol)
-              id = (prm.defect == "penny") ? boundary_ids::symmetry_3 :
-                                             boundary_ids::li_electrode;
+              id = (prm.defect == DefectType::penny) ?
+                     boundary_ids::symmetry_3 :
+                     boundary_ids::li_electrode;
             else if (std::abs(p[dim - 1] - L) < tol)
               id = boundary_ids::far_field;
-            else if (std::abs(p[1] - Y) < tol && prm.defect != "penny")
+            else if (std::abs(p[1] - Y) < tol &&
+                     prm.defect != DefectType::penny)
               id = boundary_ids::counter_electrode;
           }
           face->set_boundary_id(id);

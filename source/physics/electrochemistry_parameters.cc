@@ -1,10 +1,35 @@
 #include <lipen/base/exceptions.h>
+#include <lipen/base/selection.h>
 #include <lipen/physics/electrochemistry_parameters.h>
 
 #include <deal.II/base/utilities.h>
 
 namespace lipen
 {
+  namespace
+  {
+    const std::pair<CellOperation, const char *> operation_names[] = {
+      {CellOperation::galvanostatic, "galvanostatic"},
+      {CellOperation::potentiostatic, "potentiostatic"},
+      {CellOperation::electrode_overpotential, "electrode overpotential"}};
+    const std::pair<LiClosure, const char *> closure_names[] = {
+      {LiClosure::sealed, "sealed"},
+      {LiClosure::prescribed, "prescribed"},
+      {LiClosure::flowing, "flowing"}};
+  } // namespace
+
+  std::string
+  to_string(const CellOperation operation)
+  {
+    return selection_name(operation, operation_names);
+  }
+
+  std::string
+  to_string(const LiClosure closure)
+  {
+    return selection_name(closure, closure_names);
+  }
+
   using namespace dealii;
 
   void
@@ -162,13 +187,17 @@ namespace lipen
   {
     prm.enter_subsection("Electrochemistry");
     enabled                 = prm.get_bool("Enabled");
-    operation               = prm.get("Operation");
+    operation               = parse_selection(prm.get("Operation"),
+                                operation_names,
+                                "Electrochemistry/Operation");
     applied_current_density = prm.get_double("Applied current density");
     cell_voltage            = prm.get_double("Cell voltage");
     electrode_overpotential = prm.get_double("Electrode overpotential");
     alpha_anodic            = prm.get_double("Anodic transfer coefficient");
     alpha_cathodic          = prm.get_double("Cathodic transfer coefficient");
-    closure                 = prm.get("Li pressure closure");
+    closure                 = parse_selection(prm.get("Li pressure closure"),
+                              closure_names,
+                              "Electrochemistry/Li pressure closure");
     prescribed_pressure     = prm.get_double("Prescribed Li pressure");
     transient               = prm.get_bool("Sealed transient");
     end_time                = prm.get_double("End time");
@@ -222,7 +251,7 @@ namespace lipen
             s + "Maximum current density",
             "must be positive [A/m^2]");
     require(end_time > 0, s + "End time", "must be positive [s]");
-    if (enabled && operation == "galvanostatic")
+    if (enabled && operation == CellOperation::galvanostatic)
       require(applied_current_density > 0,
               s + "Applied current density",
               "must be positive for galvanostatic operation [A/m^2]");

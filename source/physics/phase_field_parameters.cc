@@ -1,11 +1,41 @@
 #include <lipen/base/exceptions.h>
 #include <lipen/base/function_parser.h>
+#include <lipen/base/selection.h>
 #include <lipen/physics/phase_field_parameters.h>
 
 #include <cmath>
 
 namespace lipen
 {
+  namespace
+  {
+    const std::pair<DamageModel, const char *> model_names[] =
+      {{DamageModel::AT2, "AT2"}, {DamageModel::AT1, "AT1"}};
+    const std::pair<Loading, const char *> loading_names[] =
+      {{Loading::pressure, "pressure"}, {Loading::volume, "volume"}};
+    const std::pair<InitialCrack, const char *> initial_crack_names[] = {
+      {InitialCrack::damage_band, "damage band"},
+      {InitialCrack::notch, "notch"}};
+  } // namespace
+
+  std::string
+  to_string(const DamageModel model)
+  {
+    return selection_name(model, model_names);
+  }
+
+  std::string
+  to_string(const Loading loading)
+  {
+    return selection_name(loading, loading_names);
+  }
+
+  std::string
+  to_string(const InitialCrack initial_crack)
+  {
+    return selection_name(initial_crack, initial_crack_names);
+  }
+
   using namespace dealii;
 
   void
@@ -153,14 +183,17 @@ namespace lipen
   PhaseFieldParameters::parse_parameters(ParameterHandler &prm)
   {
     prm.enter_subsection("Phase field");
-    model                   = prm.get("Model");
-    split                   = prm.get("Energy split");
-    length_scale            = prm.get_double("Length scale");
-    length_cells            = prm.get_double("Length scale in cells");
-    process_zone_h          = prm.get_double("Process zone cell size");
-    residual_stiffness      = prm.get_double("Residual stiffness");
-    initial_crack           = prm.get("Initial crack");
-    loading                 = prm.get("Loading");
+    model = parse_selection(prm.get("Model"), model_names, "Phase field/Model");
+    split = prm.get("Energy split");
+    length_scale       = prm.get_double("Length scale");
+    length_cells       = prm.get_double("Length scale in cells");
+    process_zone_h     = prm.get_double("Process zone cell size");
+    residual_stiffness = prm.get_double("Residual stiffness");
+    initial_crack      = parse_selection(prm.get("Initial crack"),
+                                    initial_crack_names,
+                                    "Phase field/Initial crack");
+    loading =
+      parse_selection(prm.get("Loading"), loading_names, "Phase field/Loading");
     pressure_function       = prm.get("Pressure");
     volume_function         = prm.get("Li volume");
     end_time                = prm.get_double("End time");
@@ -210,7 +243,7 @@ namespace lipen
   std::unique_ptr<FunctionParser<1>>
   PhaseFieldParameters::load_function() const
   {
-    const bool         volume = loading == "volume";
+    const bool         volume = loading == Loading::volume;
     const std::string &expression =
       volume ? volume_function : pressure_function;
     auto f = parse_function_of("t", expression, 0.);

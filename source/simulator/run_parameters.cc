@@ -1,4 +1,7 @@
 #include <lipen/base/exceptions.h>
+#include <lipen/base/selection.h>
+#include <lipen/base/version.h>
+#include <lipen/output/atomic_file.h>
 #include <lipen/simulator/run_parameters.h>
 
 #include <deal.II/base/mpi.h>
@@ -9,10 +12,35 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <sstream>
 
 namespace lipen
 {
+  namespace
+  {
+    const std::pair<StudyType, const char *> study_type_names[] = {
+      {StudyType::single, "single"},
+      {StudyType::defect_size, "defect size"},
+      {StudyType::phase_field, "phase field"},
+      {StudyType::sweep, "sweep"}};
+    const std::pair<StudyModel, const char *> study_model_names[] = {
+      {StudyModel::sharp_crack, "sharp crack"},
+      {StudyModel::phase_field, "phase field"}};
+  } // namespace
+
+  std::string
+  to_string(const StudyType type)
+  {
+    return selection_name(type, study_type_names);
+  }
+
+  std::string
+  to_string(const StudyModel model)
+  {
+    return selection_name(model, study_model_names);
+  }
+
   using namespace dealii;
 
   void
@@ -109,16 +137,19 @@ namespace lipen
       throw InputError("Output/Directory: " + error);
   }
 
+  std::string
+  OutputParameters::parameter_file_text() const
+  {
+    return std::string("# lipen ") + LIPEN_VERSION +
+           ": every parameter of the run that wrote the summary.json beside "
+           "this file;\n# repeat it with: mpirun -np N lipen " +
+           directory + "/parameters.prm\n#\n" + effective_parameters;
+  }
+
   void
   OutputParameters::write_parameter_file() const
   {
-    const std::string file = directory + "/parameters.prm";
-    std::ofstream(file)
-      << "# lipen " << LIPEN_VERSION
-      << ": every parameter of the run that wrote the summary.json beside "
-         "this file;\n# repeat it with: mpirun -np N lipen "
-      << file << "\n#\n"
-      << effective_parameters;
+    write_file_atomically(directory + "/parameters.prm", parameter_file_text());
   }
 
   void
@@ -127,12 +158,31 @@ namespace lipen
     prm.enter_subsection("Study");
     prm.declare_entry("Type",
                       "defect size",
-                      Patterns::Selection("single|defect size|phase field"),
+                      Patterns::Selection(
+                        "single|defect size|phase field|sweep"),
                       "'single': one defect (Geometry/Defect size, Material). "
                       "'defect size': sweep defect sizes and materials and "
                       "compute Y(c), sigma0_max(c) and |eta_c|(c). "
                       "'phase field': grow the crack from the defect by "
-                      "phase-field fracture (subsection Phase field).");
+                      "phase-field fracture (subsection Phase field). "
+                      "'sweep': run Study/Model for every case of Study/Vary, "
+                      "each in its own folder case-NNN, gathered in "
+                      "study.csv; a rerun skips finished cases.");
+    prm.declare_entry("Model",
+                      "sharp crack",
+                      Patterns::Selection("sharp crack|phase field"),
+                      "What each case of a sweep runs: 'sharp crack' (the "
+                      "single-defect LEFM analysis, with the "
+                      "electrochemistry if enabled) or 'phase field'.");
+    prm.declare_entry("Vary",
+                      "",
+                      Patterns::Anything(),
+                      "Cases of a sweep: axes separated by ';', each "
+                      "'Subsection/Entry = values' with values a list 'a, b, "
+                      "c', 'log(min, max, n)' or 'lin(min, max, n)'; the "
+                      "cases are all combinations (the last axis varies "
+                      "fastest). Example: 'Geometry/Defect size = log(1e-6, "
+                      "1e-4, 5); Material/Electrolyte = lps_glass, llzo'.");
     prm.declare_entry("Defect sizes",
                       "",
                       Patterns::List(Patterns::Double(0.), 0),
@@ -164,7 +214,9 @@ namespace lipen
   StudyParameters::parse_parameters(ParameterHandler &prm)
   {
     prm.enter_subsection("Study");
-    type = prm.get("Type");
+    type  = parse_selection(prm.get("Type"), study_type_names, "Study/Type");
+    model = parse_selection(prm.get("Model"), study_model_names, "Study/Model");
+    vary  = prm.get("Vary");
     sizes.clear();
     for (const auto &s : Utilities::split_string_list(prm.get("Defect sizes")))
       sizes.push_back(Utilities::string_to_double(s));
@@ -200,6 +252,7 @@ namespace lipen
     StudyParameters::declare_parameters(prm);
     ElectrochemistryParameters::declare_parameters(prm);
     PhaseFieldParameters::declare_parameters(prm);
+    CheckpointParameters::declare_parameters(prm);
   }
 
   void
@@ -218,8 +271,9 @@ namespace lipen
     study.parse_parameters(prm);
     electrochemistry.parse_parameters(prm);
     phase_field.parse_parameters(prm);
+    checkpoint.parse_parameters(prm);
     geometry.validate(dimension());
-    if (study.type == "phase field")
+    if (study.type == StudyType::phase_field)
     {
       phase_field.resolved_length_scale(); // validates the entries
       phase_field.load_function();
@@ -228,25 +282,54 @@ namespace lipen
               "the phase-field run does not couple the ionic potential yet; "
               "set it to false (the Li pressure or volume is prescribed in "
               "subsection Phase field)");
-      require(!(phase_field.initial_crack == "damage band" &&
-                geometry.defect == "blunt notch"),
+      require(!(phase_field.initial_crack == InitialCrack::damage_band &&
+                geometry.defect == DefectType::blunt_notch),
               "Phase field/Initial crack",
               "'damage band' needs a slit-like defect; use 'notch' with the "
               "blunt notch");
     }
     if (electrochemistry.enabled)
     {
-      require(geometry.surface_defect_2d() ||
-                geometry.defect == "semicircular surface flaw",
+      require(at_li_electrode(geometry.defect),
               "Electrochemistry/Enabled",
               "needs a defect at the Li electrode (Geometry/Defect type = "
               "edge slit, blunt notch or semicircular surface flaw)");
-      require(electrochemistry.closure != "flowing" ||
-                geometry.defect == "edge slit",
+      require(electrochemistry.closure != LiClosure::flowing ||
+                geometry.defect == DefectType::edge_slit,
               "Electrochemistry/Li pressure closure",
               "'flowing' is implemented for the 2D edge slit only");
     }
-    if (study.type == "defect size")
+    if (study.type == StudyType::sweep)
+    {
+      const auto axes = parse_sweep(study.vary);
+      require(!axes.empty(),
+              "Study/Vary",
+              "a sweep needs at least one axis 'Subsection/Entry = values'");
+      for (const auto &axis : axes)
+      {
+        require(axis.entry.rfind("Study/", 0) != 0 &&
+                  axis.entry.rfind("Output/", 0) != 0,
+                "Study/Vary",
+                "'" + axis.entry +
+                  "' cannot be varied (the study and its output directory "
+                  "are set by the sweep)");
+        // the entry must exist and take the values (checked on a copy of
+        // the declarations)
+        ParameterHandler check;
+        declare_parameters(check);
+        for (const auto &value : axis.values)
+          try
+          {
+            apply_override(check, axis.entry + "=" + value);
+          }
+          catch (const InputError &e)
+          {
+            throw InputError("parameter 'Study/Vary': " +
+                             std::string(e.what()));
+          }
+      }
+    }
+    if (study.type == StudyType::defect_size)
     {
       for (const auto &name : study.materials)
         materials::resolve(name, electrolyte, "Study/Materials");
@@ -268,12 +351,176 @@ namespace lipen
     }
   }
 
+  JsonObject
+  RunParameters::summary_header(MPI_Comm comm) const
+  {
+    JsonObject g;
+    g.add("defect", to_string(geometry.defect))
+      .add("defect_size_m", geometry.defect_size)
+      .add("width_m", geometry.width)
+      .add("height_m", geometry.height);
+    if (dimension() == 3)
+      g.add("depth_m", geometry.depth)
+        .add("flaw_aspect_ratio", geometry.aspect_ratio);
+    g.add("tip_refinement", geometry.tip_refinement)
+      .add("grading", geometry.grading);
+    JsonObject h;
+    h.add("program", "lipen")
+      .add("version", LIPEN_VERSION)
+      .add("git_revision", git_revision())
+      .add("build_type", LIPEN_BUILD_TYPE)
+      .add("mpi_ranks", int(Utilities::MPI::n_mpi_processes(comm)))
+      .add("dimension", int(dimension()))
+      .add("study", to_string(study.type))
+      .add("geometry", g)
+      .add("material", electrolyte.key)
+      .add("molar_volume_m3_per_mol", lithium.molar_volume());
+    return h;
+  }
+
   unsigned int
   RunParameters::dimension() const
   {
-    return (geometry.defect == "penny" ||
-            geometry.defect == "semicircular surface flaw") ?
-             3 :
-             2;
+    return dimension_of(geometry.defect);
+  }
+  std::string
+  deal_ii_message(const dealii::ExceptionBase &e)
+  {
+    std::ostringstream out;
+    e.print_info(out);
+    std::string s = out.str(), collapsed;
+    for (const char ch : s)
+      if (!(ch == ' ' && !collapsed.empty() && collapsed.back() == ' '))
+        collapsed += (ch == '\n' ? ' ' : ch);
+    while (!collapsed.empty() && collapsed.front() == ' ')
+      collapsed.erase(0, 1);
+    return collapsed;
+  }
+
+  void
+  apply_override(dealii::ParameterHandler &prm, const std::string &assignment)
+  {
+    const auto eq = assignment.find('=');
+    if (eq == std::string::npos)
+      throw InputError("--set '" + assignment +
+                       "': expected 'Subsection/Entry=value'");
+    std::string              path  = assignment.substr(0, eq);
+    const std::string        value = assignment.substr(eq + 1);
+    std::vector<std::string> parts;
+    std::size_t              start = 0, slash;
+    while ((slash = path.find('/', start)) != std::string::npos)
+    {
+      parts.push_back(path.substr(start, slash - start));
+      start = slash + 1;
+    }
+    parts.push_back(path.substr(start));
+    const auto trim = [](std::string s)
+    {
+      while (!s.empty() && s.front() == ' ')
+        s.erase(0, 1);
+      while (!s.empty() && s.back() == ' ')
+        s.pop_back();
+      return s;
+    };
+    unsigned int depth = 0;
+    try
+    {
+      for (std::size_t i = 0; i + 1 < parts.size(); ++i)
+      {
+        prm.enter_subsection(trim(parts[i]));
+        ++depth;
+      }
+      prm.set(trim(parts.back()), trim(value));
+    }
+    catch (const dealii::ExceptionBase &e)
+    {
+      for (; depth > 0; --depth)
+        prm.leave_subsection();
+      throw InputError("--set '" + assignment + "': " + deal_ii_message(e) +
+                       " (run 'lipen --print-parameters' for the "
+                       "list of entries)");
+    }
+    for (; depth > 0; --depth)
+      prm.leave_subsection();
+  }
+
+  std::vector<SweepAxis>
+  parse_sweep(const std::string &text)
+  {
+    const auto trim = [](const std::string &x)
+    {
+      const auto a = x.find_first_not_of(" \t\n");
+      const auto b = x.find_last_not_of(" \t\n");
+      return a == std::string::npos ? std::string() : x.substr(a, b - a + 1);
+    };
+    const auto fail = [](const std::string &what)
+    {
+      throw InputError("parameter 'Study/Vary': " + what);
+    };
+    std::vector<SweepAxis> axes;
+    std::size_t            start = 0;
+    while (start <= text.size())
+    {
+      std::size_t end = text.find(';', start);
+      if (end == std::string::npos)
+        end = text.size();
+      const std::string part = trim(text.substr(start, end - start));
+      start                  = end + 1;
+      if (part.empty())
+        continue;
+      const auto eq = part.find('=');
+      if (eq == std::string::npos)
+        fail("'" + part + "' is not 'Subsection/Entry = values'");
+      SweepAxis axis;
+      axis.entry              = trim(part.substr(0, eq));
+      const std::string value = trim(part.substr(eq + 1));
+      if (axis.entry.find('/') == std::string::npos)
+        fail("'" + axis.entry + "' needs its subsection ('Subsection/Entry')");
+      for (const auto &a : axes)
+        if (a.entry == axis.entry)
+          fail("'" + axis.entry + "' is varied twice");
+      const bool log = value.rfind("log(", 0) == 0;
+      const bool lin = value.rfind("lin(", 0) == 0;
+      if (log || lin)
+      {
+        if (value.back() != ')')
+          fail("'" + value + "' misses its closing ')'");
+        const auto args =
+          Utilities::split_string_list(value.substr(4, value.size() - 5));
+        double       lo = 0, hi = 0;
+        unsigned int n = 0;
+        try
+        {
+          if (args.size() != 3)
+            throw std::invalid_argument("three arguments");
+          lo = std::stod(args[0]);
+          hi = std::stod(args[1]);
+          n  = std::stoul(args[2]);
+        }
+        catch (const std::exception &)
+        {
+          fail("'" + value + "': expected " + (log ? "log" : "lin") +
+               "(min, max, n) with numbers min, max and a count n");
+        }
+        if (!(n >= 1 && n <= 10000 && std::isfinite(lo) && std::isfinite(hi) &&
+              (!log || (lo > 0 && hi > 0))))
+          fail("'" + value + "': need 1 <= n <= 10000, finite bounds" +
+               (log ? std::string(", both positive") : std::string()));
+        for (unsigned int k = 0; k < n; ++k)
+        {
+          const double f = n == 1 ? 0. : double(k) / (n - 1);
+          const double x = log ? lo * std::pow(hi / lo, f) : lo + (hi - lo) * f;
+          std::ostringstream o;
+          o << std::setprecision(12) << x;
+          axis.values.push_back(o.str());
+        }
+      }
+      else
+        axis.values = Utilities::split_string_list(value);
+      if (axis.values.empty())
+        fail("'" + axis.entry + "' has no values");
+      axes.push_back(axis);
+    }
+    return axes;
   }
 } // namespace lipen

@@ -205,13 +205,13 @@ namespace lipen
         std::string(KSPConvergedReasons[reason]) + " after " +
         std::to_string(its) + " iterations";
       if (reason == KSP_DIVERGED_ITS)
-        throw InputError(
+        throw NumericalFailure(
           "parameter 'Solver/Maximum linear iterations': " + what +
           "; raise the limit or loosen 'Solver/Linear "
           "tolerance'");
       // PC failed, indefinite operator or preconditioner, breakdown, NaN:
       // not cured by more iterations
-      throw InputError(
+      throw NumericalFailure(
         what +
         "; the preconditioner or the system is unusable: remove or change "
         "the PETSc options given with the prefix -" +

@@ -1,6 +1,7 @@
 #include <lipen/base/constants.h>
 #include <lipen/base/memory.h>
-#include <lipen/simulator/phase_field_run.h>
+#include <lipen/output/atomic_file.h>
+#include <lipen/output/table.h>
 #include <lipen/study/study.h>
 
 #include <deal.II/base/mpi.h>
@@ -48,28 +49,88 @@ namespace lipen
       return out.str();
     }
 
-    void
-    write_statistics(const std::string                 &file,
-                     const std::vector<FractureResult> &results)
+    /// The per-case table of the sharp-crack analysis: statistics.csv,
+    /// the screen lines and (per case) summary.json come from it.
+    Table
+    fracture_table()
     {
-      std::ofstream out(file);
-      out << "# lipen statistics: one row per step (analysed defect)\n"
-          << "step,material,c_m,cells,dofs,cg_iterations,J_J_per_m2,"
-             "K_I_Pa_sqrt_m,K_I_energy_Pa_sqrt_m,Y,mesh_s,setup_s,assembly_s,"
-             "amg_setup_s,krylov_s,j_integral_s,energy_method_s,output_s\n";
-      for (std::size_t i = 0; i < results.size(); ++i)
-      {
-        const auto &r = results[i];
-        out << i << ',' << r.material << ',' << csv_number(r.defect_size) << ','
-            << r.n_cells << ',' << r.n_dofs << ',' << r.cg_iterations << ','
-            << csv_number(r.J) << ',' << csv_number(r.K_I) << ','
-            << csv_number(r.K_I_energy) << ',' << csv_number(r.Y) << ','
-            << csv_number(r.time_mesh) << ',' << csv_number(r.time_setup) << ','
-            << csv_number(r.time_assembly) << ','
-            << csv_number(r.time_amg_setup) << ',' << csv_number(r.time_solve)
-            << ',' << csv_number(r.time_j) << ',' << csv_number(r.time_energy)
-            << ',' << csv_number(r.time_output) << '\n';
-      }
+      using K = Table::Kind;
+      using F = Table::Format;
+      Table t("lipen statistics: one row per step (analysed defect). Y from "
+              "the domain J-integral, Y_energy from two crack lengths; "
+              "sigma0_max = K_Ic/(Y sqrt(pi c)); eta_c = Omega sigma0_max/F "
+              "(magnitude)");
+      t.add_column("step", "-", K::integer)
+        .add_column("material",
+                    "-",
+                    K::text,
+                    "material",
+                    22,
+                    0,
+                    F::general,
+                    true)
+        .add_column("c_m", "m")
+        .add_column("c_um", "um", K::real, "c [um]", 10, 3, F::fixed)
+        .add_column("Y", "-", K::real, "Y", 10, 4, F::fixed)
+        .add_column("Y_energy", "-", K::real, "Y(G)", 10, 4, F::fixed)
+        .add_column("sigma0_max_MPa",
+                    "MPa",
+                    K::real,
+                    "sigma0 [MPa]",
+                    14,
+                    2,
+                    F::fixed)
+        .add_column("eta_c_mV", "mV", K::real, "|eta_c| [mV]", 12, 2, F::fixed)
+        .add_column("dofs", "-", K::integer, "DoFs", 10)
+        .add_column("cg_iterations", "-", K::integer, "CG", 6)
+        .add_column("case_wall_s", "s", K::real, "time [s]", 9, 1, F::fixed)
+        .add_column("cells", "-", K::integer)
+        .add_column("J_J_per_m2", "J/m^2 (2D: per unit thickness)")
+        .add_column("K_I_Pa_sqrt_m", "Pa m^0.5")
+        .add_column("K_I_energy_Pa_sqrt_m", "Pa m^0.5")
+        .add_column("sigma0_max_Pa", "Pa")
+        .add_column("eta_c_V", "V")
+        .add_column("mesh_s", "s")
+        .add_column("setup_s", "s")
+        .add_column("assembly_s", "s")
+        .add_column("amg_setup_s", "s")
+        .add_column("krylov_s", "s")
+        .add_column("j_integral_s", "s")
+        .add_column("energy_method_s", "s")
+        .add_column("output_s", "s");
+      return t;
+    }
+
+    void
+    add_fracture_row(Table &t, const FractureResult &r, const double case_wall)
+    {
+      auto row = t.new_row();
+      row.set("step", double(t.n_rows()))
+        .set("material", r.material)
+        .set("c_m", r.defect_size)
+        .set("c_um", r.defect_size * 1e6)
+        .set("Y", r.Y)
+        .set("Y_energy", r.Y_energy)
+        .set("sigma0_max_MPa", r.sigma0_max * 1e-6)
+        .set("eta_c_mV", r.eta_c * 1e3)
+        .set("dofs", double(r.n_dofs))
+        .set("cg_iterations", r.cg_iterations)
+        .set("case_wall_s", case_wall)
+        .set("cells", double(r.n_cells))
+        .set("J_J_per_m2", r.J)
+        .set("K_I_Pa_sqrt_m", r.K_I)
+        .set("K_I_energy_Pa_sqrt_m", r.K_I_energy)
+        .set("sigma0_max_Pa", r.sigma0_max)
+        .set("eta_c_V", r.eta_c)
+        .set("mesh_s", r.time_mesh)
+        .set("setup_s", r.time_setup)
+        .set("assembly_s", r.time_assembly)
+        .set("amg_setup_s", r.time_amg_setup)
+        .set("krylov_s", r.time_solve)
+        .set("j_integral_s", r.time_j)
+        .set("energy_method_s", r.time_energy)
+        .set("output_s", r.time_output);
+      t.add_row(row);
     }
 
     FractureResult
@@ -103,11 +164,6 @@ namespace lipen
   {
     // before any computation: an unwritable directory is an input error
     parameters.output.create_directory(comm);
-    if (parameters.study.type == "phase field")
-    {
-      run_phase_field(parameters, comm, pcout);
-      return {};
-    }
     Timer              wall;
     const bool         root = Utilities::MPI::this_mpi_process(comm) == 0;
     const std::string &dir  = parameters.output.directory;
@@ -116,7 +172,7 @@ namespace lipen
 
     std::vector<Electrolyte> materials;
     std::vector<double>      sizes;
-    if (parameters.study.type == "single")
+    if (parameters.study.type == StudyType::single)
     {
       materials.push_back(parameters.electrolyte);
       sizes.push_back(parameters.geometry.defect_size);
@@ -129,18 +185,14 @@ namespace lipen
       sizes = parameters.study.sizes;
     }
 
-    pcout << "lipen: " << parameters.geometry.defect << " ("
+    pcout << "lipen: " << to_string(parameters.geometry.defect) << " ("
           << parameters.dimension() << "D), "
-          << (parameters.study.type == "single" ? "single defect" :
-                                                  "defect-size study")
+          << (parameters.study.type == StudyType::single ? "single defect" :
+                                                           "defect-size study")
           << ", " << Utilities::MPI::n_mpi_processes(comm)
           << " MPI rank(s), build " << LIPEN_BUILD_TYPE << "\n\n";
-    pcout << std::setw(22) << std::left << "material" << std::right
-          << std::setw(10) << "c [um]" << std::setw(10) << "Y" << std::setw(10)
-          << "Y(G)" << std::setw(14) << "sigma0 [MPa]" << std::setw(12)
-          << "|eta_c| [mV]" << std::setw(10) << "DoFs" << std::setw(6) << "CG"
-          << std::setw(9) << "time [s]"
-          << "\n";
+    Table table = fracture_table();
+    pcout << table.screen_header() << "\n";
 
     std::vector<FractureResult> results;
     for (const auto &material : materials)
@@ -150,22 +202,15 @@ namespace lipen
         RunParameters p        = parameters;
         p.geometry.defect_size = c;
         results.push_back(analyse(p, material, comm, w, results.size(), pcout));
-        const auto &r = results.back();
-        pcout << std::setw(22) << std::left << r.material << std::right
-              << std::fixed << std::setprecision(3) << std::setw(10) << c * 1e6
-              << std::setprecision(4) << std::setw(10) << r.Y << std::setw(10)
-              << r.Y_energy << std::setprecision(2) << std::setw(14)
-              << r.sigma0_max * 1e-6 << std::setw(12) << r.eta_c * 1e3
-              << std::setw(10) << r.n_dofs << std::setw(6) << r.cg_iterations
-              << std::setprecision(1) << std::setw(9) << t.wall_time()
-              << std::defaultfloat << "\n";
+        add_fracture_row(table, results.back(), t.wall_time());
+        pcout << table.screen_line(table.n_rows() - 1) << "\n";
         if (root)
-          write_statistics(dir + "/statistics.csv", results);
+          write_file_atomically(dir + "/statistics.csv", table.csv());
       }
 
     // Study tables and fits.
     std::vector<JsonObject> fits;
-    if (parameters.study.type == "defect size")
+    if (parameters.study.type == StudyType::defect_size)
     {
       if (root)
       {
@@ -381,34 +426,19 @@ namespace lipen
       std::vector<JsonObject> cases;
       for (const auto &r : results)
         cases.push_back(r.to_json());
-      JsonObject geometry;
-      geometry.add("defect", parameters.geometry.defect)
-        .add("width_m", parameters.geometry.width)
-        .add("height_m", parameters.geometry.height)
-        .add("defect_size_m", parameters.geometry.defect_size)
-        .add("tip_refinement", parameters.geometry.tip_refinement)
-        .add("grading", parameters.geometry.grading);
-      JsonObject summary;
-      summary.add("program", "lipen")
-        .add("version", LIPEN_VERSION)
-        .add("build_type", LIPEN_BUILD_TYPE)
-        .add("status", "ok")
-        .add("mpi_ranks", int(Utilities::MPI::n_mpi_processes(comm)))
-        .add("dimension", int(parameters.dimension()))
-        .add("study", parameters.study.type)
-        .add("geometry", geometry)
-        .add("molar_volume_m3_per_mol", parameters.lithium.molar_volume())
+      JsonObject summary = parameters.summary_header(comm);
+      summary.add("status", "completed")
         .add("cases", cases)
         .add("fits", fits)
         .add("wall_time_s", wall.wall_time())
         .add("peak_memory_MiB", memory.total_MiB)
         .add("peak_memory_max_rank_MiB", memory.max_rank_MiB);
-      std::ofstream(dir + "/summary.json") << summary.str() << "\n";
+      write_file_atomically(dir + "/summary.json", summary.str() + "\n");
       parameters.output.write_parameter_file();
     }
     pcout << "\nResults in " << std::filesystem::absolute(dir).string()
           << ": summary.json, parameters.prm, statistics.csv"
-          << (parameters.study.type == "defect size" ?
+          << (parameters.study.type == StudyType::defect_size ?
                 ", defect_size_study.csv, defect_size_fit.csv" :
                 "")
           << (parameters.electrochemistry.enabled &&

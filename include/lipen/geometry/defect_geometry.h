@@ -48,9 +48,36 @@ namespace lipen
    * the defect faces. This resolves c from 0.1 um to 100 um in a
    * millimetre slab without a uniformly fine mesh.
    */
+  /// The defect shapes (`Geometry/Defect type`), parsed once; the
+  /// geometric predicates are defined on it below, in one place.
+  enum class DefectType
+  {
+    edge_slit,
+    blunt_notch,
+    centre_slit,
+    penny,
+    semicircular_surface_flaw
+  };
+
+  /// The parameter-file name of @p type ("edge slit", ...).
+  std::string
+  to_string(DefectType type);
+  /// The DefectType of a parameter-file name; InputError naming
+  /// Geometry/Defect type if unknown.
+  DefectType
+  defect_type_from_string(const std::string &name);
+  /// 3 for the penny and the surface flaw, 2 otherwise.
+  unsigned int
+  dimension_of(DefectType type);
+  /// Whether the defect opens at the Li electrode (edge slit, blunt notch,
+  /// semicircular surface flaw): only such a defect fills with plated Li
+  /// and can grow to a short circuit.
+  bool
+  at_li_electrode(DefectType type);
+
   struct GeometryParameters
   {
-    std::string  defect                    = "edge slit";
+    DefectType   defect                    = DefectType::edge_slit;
     double       width                     = 1e-3; ///< W [m]
     double       height                    = 1e-3; ///< H [m]
     double       defect_size               = 1e-5; ///< c [m]
@@ -70,7 +97,7 @@ namespace lipen
     double
     in_plane_extent(const unsigned int direction) const
     {
-      if (defect == "penny")
+      if (defect == DefectType::penny)
         return direction == 0 ? 0.5 * width : 0.5 * depth;
       return direction == 0 ? 0.5 * depth : height;
     }
@@ -79,14 +106,15 @@ namespace lipen
     double
     normal_extent() const
     {
-      return defect == "penny" ? 0.5 * height : 0.5 * width;
+      return defect == DefectType::penny ? 0.5 * height : 0.5 * width;
     }
 
     /// Surface defect at the Li electrode in 2D (edge slit, blunt notch).
     bool
     surface_defect_2d() const
     {
-      return defect == "edge slit" || defect == "blunt notch";
+      return defect == DefectType::edge_slit ||
+             defect == DefectType::blunt_notch;
     }
 
     static void
@@ -111,7 +139,7 @@ namespace lipen
     dealii::Tensor<1, dim> direction;  ///< 2D propagation direction
     double                 radius = 0; ///< 3D front: semi-axis along y (= c)
     double                 aspect = 1; ///< 3D front: x semi-axis / y semi-axis
-    std::string            defect;
+    DefectType             defect = DefectType::edge_slit;
 
     /// 3D: the point in reference coordinates, where the front is the
     /// circle of radius c (x divided by the aspect ratio). All 3D distances
@@ -156,6 +184,17 @@ namespace lipen
     void
     create_mesh(dealii::parallel::distributed::Triangulation<dim> &tria) const;
 
+    /// The coarse mesh with its manifolds only: what
+    /// Triangulation::load() needs before it reads a checkpoint.
+    void
+    create_coarse_for_load(
+      dealii::parallel::distributed::Triangulation<dim> &tria) const;
+    /// After load(): the same finishing as create_mesh() (the stretch of an
+    /// elliptical 3D front, boundary ids).
+    void
+    finish_loaded_mesh(
+      dealii::parallel::distributed::Triangulation<dim> &tria) const;
+
     /// Set boundary ids of all boundary faces from their position.
     void
     assign_boundary_ids(dealii::Triangulation<dim> &tria) const;
@@ -194,7 +233,7 @@ namespace lipen
     {
       if (prm.surface_defect_2d())
         return 2;
-      if (prm.defect == "penny")
+      if (prm.defect == DefectType::penny)
         return 8;
       return 4;
     }
@@ -216,7 +255,7 @@ namespace lipen
     tip_cell_size() const
     {
       // at a notch root the root radius sets the scale: h = min(c, 8 rho)/N
-      const double scale = prm.defect == "blunt notch" ?
+      const double scale = prm.defect == DefectType::blunt_notch ?
                              std::min(prm.defect_size, 8. * prm.notch_radius) :
                              prm.defect_size;
       return scale / prm.tip_refinement;
@@ -225,6 +264,10 @@ namespace lipen
   private:
     void
     create_coarse_mesh(dealii::Triangulation<dim> &tria, MPI_Comm comm) const;
+    /// Stretch x by the flaw aspect ratio (elliptical 3D fronts).
+    void
+    stretch_front(
+      dealii::parallel::distributed::Triangulation<dim> &tria) const;
 
     GeometryParameters                                       prm;
     CrackFront<dim>                                          crack_front;

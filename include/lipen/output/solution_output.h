@@ -1,11 +1,12 @@
 #pragma once
 
-#include <lipen/physics/elasticity.h>
-
 #include <deal.II/base/data_out_base.h>
 #include <deal.II/numerics/data_out.h>
 
+#include <mpi.h>
+
 #include <functional>
+#include <iosfwd>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,27 +14,17 @@
 namespace lipen
 {
   /**
-   * ParaView output: one PVTU (with one VTU per rank) per step under
-   * DIRECTORY/solution/, indexed by DIRECTORY/solution.pvd (rewritten after
-   * every step so it is valid even if a later step fails).  Fields:
-   * displacement, stress tensor (3x3; sigma_zz from plane strain in 2D),
-   * von Mises, maximum principal and hydrostatic stress, strain-energy
-   * density (points), material id, boundary-adjacent crack marker and MPI
-   * partition (cells).
+   * ParaView output of any model: one PVTU (with one VTU per rank) per step
+   * under DIRECTORY/solution/, indexed by DIRECTORY/solution.pvd. The PVD
+   * is rewritten atomically after every step once all ranks have finished
+   * their pieces, so it lists complete steps only, even if the run is
+   * killed while writing. The fields are the model's (see e.g.
+   * write_elasticity_solution()).
    */
   class SolutionWriter
   {
   public:
     explicit SolutionWriter(const std::string &directory);
-
-    /// @p add_fields may add further fields (e.g. the ionic potential)
-    /// to the DataOut before the patches are built.
-    template <int dim>
-    void
-    write(const Elasticity<dim>                             &elasticity,
-          unsigned int                                       step,
-          double                                             time,
-          const std::function<void(dealii::DataOut<dim> &)> &add_fields = {});
 
     /// Write @p out (patches already built) as step @p step: one PVTU
     /// with a VTU per rank under DIRECTORY/solution/, indexed in
@@ -44,6 +35,15 @@ namespace lipen
                   unsigned int          step,
                   double                time,
                   MPI_Comm              comm);
+
+    /// The (time, file) records of the PVD, for checkpoints: save them,
+    /// and after a restart load them and rewrite the PVD (on one rank).
+    void
+    save_records(std::ostream &out) const;
+    void
+    load_records(std::istream &in);
+    void
+    write_pvd() const;
 
   private:
     std::string                                 directory;

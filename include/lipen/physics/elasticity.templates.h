@@ -2,6 +2,7 @@
 
 #include <lipen/base/exceptions.h>
 #include <lipen/geometry/boundary_ids.h>
+#include <lipen/geometry/displacement_constraints.h>
 #include <lipen/physics/elasticity.h>
 #include <lipen/solvers/elasticity_dofs.h>
 #include <lipen/solvers/petsc_matrix.h>
@@ -44,7 +45,8 @@ namespace lipen
                        "' as a function of xi (0 at the front, 1 at the "
                        "defect mouth or centre)");
     }
-    require(!(geometry.parameters().defect == "semicircular surface flaw" &&
+    require(!(geometry.parameters().defect ==
+                DefectType::semicircular_surface_flaw &&
               loads.stack_pressure != 0),
             "Loads/Stack pressure",
             "is not supported for the 3D semicircular surface flaw model "

@@ -7,6 +7,26 @@
 
 namespace lipen
 {
+  /// How the cell is driven (`Electrochemistry/Operation`).
+  enum class CellOperation
+  {
+    galvanostatic,
+    potentiostatic,
+    electrode_overpotential
+  };
+  /// The Li-pressure closure of the defect
+  /// (`Electrochemistry/Li pressure closure`).
+  enum class LiClosure
+  {
+    sealed,
+    prescribed,
+    flowing
+  };
+  std::string
+  to_string(CellOperation operation);
+  std::string
+  to_string(LiClosure closure);
+
   /**
    * Subsection `Electrochemistry`: how the cell is driven, the interface
    * kinetics, the closure for the Li pressure in the defect and the
@@ -19,19 +39,18 @@ namespace lipen
    */
   struct ElectrochemistryParameters
   {
-    bool        enabled   = false;
-    std::string operation = "galvanostatic"; ///< | potentiostatic |
-                                             ///< electrode overpotential
-    double applied_current_density = 10;     ///< i_app [A/m^2], plating > 0
-    double cell_voltage            = 0.1;    ///< V = phi_counter - phi_s [V]
-    double electrode_overpotential = 0.01;   ///< |eta_e| [V]
-    double alpha_anodic            = 0.5;
-    double alpha_cathodic          = 0.5;
+    bool          enabled                 = false;
+    CellOperation operation               = CellOperation::galvanostatic;
+    double        applied_current_density = 10; ///< i_app [A/m^2], plating > 0
+    double        cell_voltage = 0.1;           ///< V = phi_counter - phi_s [V]
+    double        electrode_overpotential = 0.01; ///< |eta_e| [V]
+    double        alpha_anodic            = 0.5;
+    double        alpha_cathodic          = 0.5;
 
-    std::string  closure             = "sealed"; ///< | prescribed | flowing
-    double       prescribed_pressure = 0;        ///< [Pa], absolute
-    bool         transient           = false;    ///< sealed: volume balance
-    double       end_time            = 1;        ///< [s]
+    LiClosure    closure             = LiClosure::sealed;
+    double       prescribed_pressure = 0;     ///< [Pa], absolute
+    bool         transient           = false; ///< sealed: volume balance
+    double       end_time            = 1;     ///< [s]
     unsigned int time_steps          = 50;
 
     std::string flow_law               = "newtonian"; ///< | power law

@@ -384,9 +384,9 @@ namespace lipen
           << "); the requested operating point may be unreachable: lower "
              "Electrochemistry/Applied current density (or Cell voltage), or "
              "raise Electrochemistry/Maximum Newton iterations";
-        throw InputError("parameter 'Electrochemistry/Maximum Newton "
-                         "iterations': " +
-                         m.str());
+        throw NumericalFailure("parameter 'Electrochemistry/Maximum Newton "
+                               "iterations': " +
+                               m.str());
       }
       ++stats.newton_iterations;
       // bordered Newton step: A x0 = -R, A x_k = b_k
@@ -408,7 +408,7 @@ namespace lipen
         }
         catch (...)
         {
-          throw InputError(
+          throw NumericalFailure(
             "parameter 'Electrochemistry/Linear solver tolerance': CG did "
             "not reach it in 2000 iterations; raise the tolerance");
         }

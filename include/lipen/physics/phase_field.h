@@ -5,6 +5,7 @@
 #include <lipen/physics/elasticity.h>
 #include <lipen/physics/energy_split.h>
 #include <lipen/physics/phase_field_parameters.h>
+#include <lipen/simulator/field_set.h>
 #include <lipen/solvers/amg_solver.h>
 
 #include <deal.II/base/quadrature_point_data.h>
@@ -127,8 +128,11 @@ namespace lipen
       double             max_damage           = 0;
     };
 
-    PhaseFieldFracture(const DefectGeometry<dim> &geometry,
-                       dealii::parallel::distributed::Triangulation<dim> &tria,
+    /// The fields u, u_n, d, d_n and the history live on the mesh of
+    /// @p fields, which transfers them on refinement and writes them into
+    /// checkpoints.
+    PhaseFieldFracture(const DefectGeometry<dim>  &geometry,
+                       FieldSet<dim>              &fields,
                        const Electrolyte          &material,
                        const LoadParameters       &loads,
                        const PhaseFieldParameters &parameters,
@@ -145,6 +149,19 @@ namespace lipen
     /// pressure [Pa] (pressure loading) or the Li volume (volume loading).
     StepResult
     solve_step(double load);
+
+    /// The scalars of the state that the fields do not hold (pressure,
+    /// initial fracture energy), for checkpoints; the fields themselves are
+    /// saved and loaded by the FieldSet.
+    std::vector<double>
+    scalar_state() const;
+    /// Set the scalars after the FieldSet loaded the fields (instead of
+    /// initialise()).
+    void
+    set_scalar_state(const std::vector<double> &state);
+    /// Forget the warm starts (AMG hierarchy of u, active set of d).
+    void
+    forget_solver_state();
 
     /// Make the current state the start of the next step (updates H).
     void
@@ -275,9 +292,7 @@ namespace lipen
     template <typename Body>
     void
     for_each_owned_cell(Body &&body) const;
-    /// Execute the flagged refinement and transfer all fields.
-    void
-    execute_refinement();
+
     double
     history_threshold() const
     {
@@ -285,6 +300,7 @@ namespace lipen
     }
 
     const DefectGeometry<dim>                         &geometry;
+    FieldSet<dim>                                     &fields;
     dealii::parallel::distributed::Triangulation<dim> &tria;
     const Electrolyte                                  material;
     const LoadParameters                               loads;
@@ -312,6 +328,8 @@ namespace lipen
     dealii::DoFHandler<dim>           dof_u, dof_d;
     dealii::IndexSet                  owned_u, relevant_u, owned_d, relevant_d;
     dealii::AffineConstraints<double> constraints_u, constraints_d;
+    /// hanging-node constraints of d alone (for transferred fields)
+    dealii::AffineConstraints<double> hanging_d;
 
     dealii::PETScWrappers::MPI::SparseMatrix matrix_u, matrix_d;
     dealii::PETScWrappers::MPI::Vector       rhs_u, rhs_d;

@@ -2,6 +2,7 @@
 
 #include <lipen/base/exceptions.h>
 #include <lipen/geometry/boundary_ids.h>
+#include <lipen/geometry/displacement_constraints.h>
 #include <lipen/physics/phase_field.h>
 #include <lipen/solvers/elasticity_dofs.h>
 #include <lipen/solvers/petsc_matrix.h>
@@ -26,14 +27,15 @@ namespace lipen
 {
   template <int dim>
   PhaseFieldFracture<dim>::PhaseFieldFracture(
-    const DefectGeometry<dim>                         &geometry,
-    dealii::parallel::distributed::Triangulation<dim> &tria,
-    const Electrolyte                                 &material,
-    const LoadParameters                              &loads,
-    const PhaseFieldParameters                        &parameters,
-    const ElasticityParameters                        &solver)
+    const DefectGeometry<dim>  &geometry,
+    FieldSet<dim>              &fields,
+    const Electrolyte          &material,
+    const LoadParameters       &loads,
+    const PhaseFieldParameters &parameters,
+    const ElasticityParameters &solver)
     : geometry(geometry)
-    , tria(tria)
+    , fields(fields)
+    , tria(fields.triangulation())
     , material(material)
     , loads(loads)
     , prm(parameters)
@@ -43,7 +45,7 @@ namespace lipen
     , lambda(material.lame_lambda())
     , mu(material.shear_modulus())
     , Gc(material.critical_energy_release_rate())
-    , band(parameters.initial_crack == "damage band")
+    , band(parameters.initial_crack == InitialCrack::damage_band)
     , fe_u(dealii::FE_Q<dim>(1), dim)
     , fe_d(1)
     , dof_u(tria)
@@ -52,18 +54,64 @@ namespace lipen
   {
     ell  = prm.resolved_length_scale();
     h_pz = prm.resolved_process_zone_h();
-    require(!(band && geometry.parameters().defect == "blunt notch"),
+    require(!(band && geometry.parameters().defect == DefectType::blunt_notch),
             "Phase field/Initial crack",
             "'damage band' needs a slit-like defect (edge slit, centre slit, "
             "penny, surface flaw); use 'notch' for the blunt notch");
+    // the mesh owner moves these fields on refinement and checkpoints
+    fields.add_vectors(dof_u,
+                       {&u, &u_n},
+                       [this](dealii::PETScWrappers::MPI::Vector &v)
+                       {
+                         constraints_u.distribute(v);
+                       });
+    fields.add_vectors(dof_d,
+                       {&d, &d_n},
+                       [this](dealii::PETScWrappers::MPI::Vector &v)
+                       {
+                         hanging_d.distribute(v);
+                       });
+    fields.add_quadrature_data(history, dealii::QGauss<dim>(2));
+    fields.on_mesh_change(
+      [this]()
+      {
+        this->geometry.assign_boundary_ids(tria);
+        setup_dofs();
+      });
+  }
+
+  template <int dim>
+  std::vector<double>
+  PhaseFieldFracture<dim>::scalar_state() const
+  {
+    return {p, p_n, initial_fracture_energy};
+  }
+
+  template <int dim>
+  void
+  PhaseFieldFracture<dim>::set_scalar_state(const std::vector<double> &state)
+  {
+    AssertThrow(state.size() == 3,
+                dealii::ExcDimensionMismatch(state.size(), 3));
+    p                       = state[0];
+    p_n                     = state[1];
+    initial_fracture_energy = state[2];
+  }
+
+  template <int dim>
+  void
+  PhaseFieldFracture<dim>::forget_solver_state()
+  {
+    active_set.clear();
+    amg_valid = false;
   }
 
   template <int dim>
   double
   PhaseFieldFracture<dim>::effective_toughness() const
   {
-    return prm.model == "AT1" ? Gc * (1. + 3. * h_pz / (8. * ell)) :
-                                Gc * (1. + h_pz / (2. * ell));
+    return prm.model == DamageModel::AT1 ? Gc * (1. + 3. * h_pz / (8. * ell)) :
+                                           Gc * (1. + h_pz / (2. * ell));
   }
 
   template <int dim>
@@ -151,6 +199,10 @@ namespace lipen
       }
     }
     make_damage_constraints(nullptr, constraints_d);
+    hanging_d.clear();
+    hanging_d.reinit(relevant_d);
+    DoFTools::make_hanging_node_constraints(dof_d, hanging_d);
+    hanging_d.close();
 
     // constraints_u stay fixed from here on
     make_matrix_with_cell_pattern(matrix_u,
@@ -161,11 +213,8 @@ namespace lipen
     {
       // the active-set constraints change, so build the pattern without
       // the Dirichlet part (hanging nodes only keep it valid)
-      AffineConstraints<double> hanging(relevant_d);
-      DoFTools::make_hanging_node_constraints(dof_d, hanging);
-      hanging.close();
       DynamicSparsityPattern dsp(relevant_d);
-      DoFTools::make_sparsity_pattern(dof_d, dsp, hanging, false);
+      DoFTools::make_sparsity_pattern(dof_d, dsp, hanging_d, false);
       SparsityTools::distribute_sparsity_pattern(dsp,
                                                  owned_d,
                                                  comm,
@@ -336,7 +385,7 @@ namespace lipen
                           solver_prm.tolerance,
                           solver_prm.max_iterations);
         }
-        catch (const InputError &)
+        catch (const NumericalFailure &)
         {
           if (attempt > 0 || amg_iterations == 0)
             throw;
@@ -456,7 +505,7 @@ namespace lipen
     FullMatrix<double>                   A(n, n);
     Vector<double>                       b(n), rc(n), dg_cell(n), dcell(n);
     std::vector<types::global_dof_index> dofs(n);
-    const bool                           at1 = prm.model == "AT1";
+    const bool                           at1 = prm.model == DamageModel::AT1;
     const double                         a_w = at1 ? 0. : Gc / ell;
     const double                         a_g = at1 ? 0.75 * Gc * ell : Gc * ell;
     const double                         b_w = at1 ? 3. * Gc / (8. * ell) : 0.;
@@ -566,9 +615,10 @@ namespace lipen
       }
       catch (const std::exception &)
       {
-        throw InputError("the damage solve (CG + BoomerAMG) did not converge "
-                         "in 2000 iterations; check Phase field/Residual "
-                         "stiffness and Length scale");
+        throw NumericalFailure(
+          "the damage solve (CG + BoomerAMG) did not converge "
+          "in 2000 iterations; check Phase field/Residual "
+          "stiffness and Length scale");
       }
       c.distribute(x);
       d = x;
@@ -609,9 +659,10 @@ namespace lipen
       if (Utilities::MPI::sum(changes, comm) == 0)
         return;
     }
-    throw InputError("the damage active-set iteration did not settle in 100 "
-                     "iterations; reduce the load step (Phase field/Time "
-                     "steps)");
+    throw NumericalFailure(
+      "the damage active-set iteration did not settle in 100 "
+      "iterations; reduce the load step (Phase field/Time "
+      "steps)");
   }
 
   template <int dim>
@@ -645,7 +696,7 @@ namespace lipen
       {
         Iteration it;
         it.index = k;
-        if (prm.loading == "volume")
+        if (prm.loading == Loading::volume)
         {
           if (!solve_for_volume(load, r, it))
             return r;
@@ -738,7 +789,7 @@ namespace lipen
         }
       }
     }
-    catch (const InputError &e)
+    catch (const NumericalFailure &e)
     {
       r.converged = false;
       r.message   = e.what();
@@ -795,11 +846,12 @@ namespace lipen
       Va                 = Vb;
       pb                 = pb + (target - Vb) / slope;
     }
-    throw InputError("volume control: no pressure found that gives the Li "
-                     "volume " +
-                     std::to_string(target) +
-                     " in 30 secant iterations (parameter 'Phase field/Li "
-                     "volume')");
+    throw NumericalFailure(
+      "volume control: no pressure found that gives the Li "
+      "volume " +
+      std::to_string(target) +
+      " in 30 secant iterations (parameter 'Phase field/Li "
+      "volume')");
   }
 
   template <int dim>
@@ -888,45 +940,6 @@ namespace lipen
   }
 
   template <int dim>
-  void
-  PhaseFieldFracture<dim>::execute_refinement()
-  {
-    using namespace dealii;
-    tria.prepare_coarsening_and_refinement();
-    parallel::distributed::SolutionTransfer<dim, PETScWrappers::MPI::Vector> tu(
-      dof_u),
-      td(dof_d);
-    tu.prepare_for_coarsening_and_refinement(
-      std::vector<const PETScWrappers::MPI::Vector *>{&u, &u_n});
-    td.prepare_for_coarsening_and_refinement(
-      std::vector<const PETScWrappers::MPI::Vector *>{&d, &d_n});
-    const QGauss<dim> quadrature(2);
-    parallel::distributed::ContinuousQuadratureDataTransfer<dim, HistoryPoint>
-      th(FE_DGQ<dim>(1), quadrature, quadrature);
-    th.prepare_for_coarsening_and_refinement(tria, history);
-    tria.execute_coarsening_and_refinement();
-    geometry.assign_boundary_ids(tria);
-    setup_dofs();
-    PETScWrappers::MPI::Vector a(owned_u, comm), b(owned_u, comm),
-      e(owned_d, comm), f(owned_d, comm);
-    std::vector<PETScWrappers::MPI::Vector *> vu{&a, &b}, vd{&e, &f};
-    tu.interpolate(vu);
-    td.interpolate(vd);
-    constraints_u.distribute(a);
-    constraints_u.distribute(b);
-    AffineConstraints<double> hanging(relevant_d);
-    DoFTools::make_hanging_node_constraints(dof_d, hanging);
-    hanging.close();
-    hanging.distribute(e);
-    hanging.distribute(f);
-    u   = a;
-    u_n = b;
-    d   = e;
-    d_n = f;
-    th.interpolate();
-  }
-
-  template <int dim>
   bool
   PhaseFieldFracture<dim>::adapt_mesh()
   {
@@ -967,7 +980,7 @@ namespace lipen
       }
     if (Utilities::MPI::sum(marked, comm) == 0)
       return false;
-    execute_refinement();
+    fields.execute_refinement();
     return true;
   }
 
@@ -1030,7 +1043,7 @@ namespace lipen
     Metrics m;
     m.pressure     = p;
     m.crack_volume = crack_volume();
-    const bool at1 = prm.model == "AT1";
+    const bool at1 = prm.model == DamageModel::AT1;
     double     Eel = 0, Efr = 0;
     for_each_owned_cell(
       [&](const auto &, const auto &, CellState &c)
@@ -1051,14 +1064,13 @@ namespace lipen
     m.fracture_energy   = copies * Utilities::MPI::sum(Efr, comm);
 
     // crack measure: length (2D) or area (3D) of the whole crack
-    const auto  &gp     = geometry.parameters();
-    const double c0     = gp.defect_size;
-    const double lam    = gp.aspect_ratio;
-    const bool   centre = gp.defect == "centre slit";
-    const bool   penny  = gp.defect == "penny";
-    const bool   surface =
-      gp.surface_defect_2d() || gp.defect == "semicircular surface flaw";
-    double notch_measure = 0;
+    const auto  &gp            = geometry.parameters();
+    const double c0            = gp.defect_size;
+    const double lam           = gp.aspect_ratio;
+    const bool   centre        = gp.defect == DefectType::centre_slit;
+    const bool   penny         = gp.defect == DefectType::penny;
+    const bool   surface       = at_li_electrode(gp.defect);
+    double       notch_measure = 0;
     if (dim == 2)
       notch_measure = centre ? 2. * c0 : c0;
     else

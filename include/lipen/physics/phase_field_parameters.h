@@ -8,6 +8,31 @@
 
 namespace lipen
 {
+  /// Crack surface density of the phase field (`Phase field/Model`).
+  enum class DamageModel
+  {
+    AT2,
+    AT1
+  };
+  /// What the phase-field run prescribes (`Phase field/Loading`).
+  enum class Loading
+  {
+    pressure,
+    volume
+  };
+  /// How the initial crack is represented (`Phase field/Initial crack`).
+  enum class InitialCrack
+  {
+    damage_band,
+    notch
+  };
+  std::string
+  to_string(DamageModel model);
+  std::string
+  to_string(Loading loading);
+  std::string
+  to_string(InitialCrack initial_crack);
+
   /**
    * Subsection `Phase field`: phase-field fracture of the electrolyte
    * (model.md sections 3.1 and 3.5), used by `Study/Type = phase field`.
@@ -26,16 +51,16 @@ namespace lipen
    */
   struct PhaseFieldParameters
   {
-    std::string  model        = "AT2";   ///< | AT1
+    DamageModel  model        = DamageModel::AT2;
     std::string  split        = "none";  ///< | volumetric-deviatoric | spectral
     double       length_scale = 0;       ///< l [m]; 0: N h
     double       length_cells = 4;       ///< N
     double       process_zone_h     = 0; ///< [m]; 0: l/2
     double       residual_stiffness = 1e-6; ///< k in g(d) = (1-d)^2 + k
-    std::string  initial_crack      = "damage band"; ///< | notch
-    std::string  loading            = "pressure";    ///< | volume
-    std::string  pressure_function  = "1e6*t";       ///< p(t) [Pa]
-    std::string  volume_function    = "1e-12*t";     ///< V_Li(t)
+    InitialCrack initial_crack      = InitialCrack::damage_band;
+    Loading      loading            = Loading::pressure;
+    std::string  pressure_function  = "1e6*t";   ///< p(t) [Pa]
+    std::string  volume_function    = "1e-12*t"; ///< V_Li(t)
     double       end_time           = 1;
     unsigned int time_steps         = 10;
 
@@ -73,7 +98,7 @@ namespace lipen
     double
     c_w() const
     {
-      return model == "AT1" ? 8. / 3. : 2.;
+      return model == DamageModel::AT1 ? 8. / 3. : 2.;
     }
   };
 } // namespace lipen

@@ -6,13 +6,18 @@
 #include <lipen/fracture/j_integral.h>
 #include <lipen/physics/lithium_flow.h>
 #include <lipen/simulator/electrochemistry_analysis.h>
+#include <lipen/simulator/sealed_transient_model.h>
+#include <lipen/simulator/time_stepper.h>
 
+#include <deal.II/base/conditional_ostream.h>
 #include <deal.II/base/timer.h>
 
 #include <boost/math/tools/toms748_solve.hpp>
 
 #include <algorithm>
 #include <cmath>
+#include <iostream>
+#include <limits>
 #include <sstream>
 
 namespace lipen
@@ -42,10 +47,21 @@ namespace lipen
       return o.str();
     }
 
+    /// Result of a root search: `found` is false when f stays negative up
+    /// to the search limit (no root below it), which is a result, not an
+    /// error: each caller decides what it means.
+    struct RootSearch
+    {
+      bool         found       = false;
+      double       root        = std::numeric_limits<double>::infinity();
+      unsigned int evaluations = 0;
+    };
+
     /// Bracket and solve f(i) = 0 for i > 0 with f(lo) < 0 by TOMS 748;
-    /// hi is an initial guess that is expanded by @p expansion until f(hi) > 0.
+    /// hi is an initial guess that is expanded by @p expansion until f(hi) > 0
+    /// or hi exceeds @p maximum (then `found` is false).
     template <typename F>
-    std::pair<double, unsigned int>
+    RootSearch
     find_critical_current(const F     &f,
                           double       lo,
                           double       f_lo,
@@ -68,12 +84,11 @@ namespace lipen
         f_lo = f_hi;
         hi *= expansion;
         if (hi > maximum)
-          throw InputError(
-            "parameter 'Electrochemistry/Maximum current density': the "
-            "defect does not reach K_Ic below " +
-            to_string(maximum) +
-            " A/m^2 (unreachable critical current); raise it if that is "
-            "physical");
+        {
+          RootSearch none;
+          none.evaluations = evaluations;
+          return none;
+        }
         f_hi = f(hi);
         ++evaluations;
       }
@@ -93,7 +108,11 @@ namespace lipen
           return std::abs(b - a) <= tolerance * std::min(a, b);
         },
         iterations);
-      return {0.5 * (r.first + r.second), evaluations};
+      RootSearch found;
+      found.found       = true;
+      found.root        = 0.5 * (r.first + r.second);
+      found.evaluations = evaluations;
+      return found;
     }
   } // namespace internal
 
@@ -111,14 +130,13 @@ namespace lipen
     const auto  &geometry = elasticity.get_geometry();
     const auto  &gp       = geometry.parameters();
     const double c        = gp.defect_size;
-    require(gp.defect == "edge slit" || gp.defect == "blunt notch" ||
-              gp.defect == "semicircular surface flaw",
+    require(at_li_electrode(gp.defect),
             "Geometry/Defect type",
             "electrochemistry needs a defect at the Li electrode: edge slit, "
             "blunt notch or semicircular surface flaw (or set "
             "Electrochemistry/Enabled = false)");
-    const bool flowing_possible = gp.defect == "edge slit";
-    require(ec.closure != "flowing" || flowing_possible,
+    const bool flowing_possible = gp.defect == DefectType::edge_slit;
+    require(ec.closure != LiClosure::flowing || flowing_possible,
             "Electrochemistry/Li pressure closure",
             "'flowing' is implemented for the 2D edge slit only; use sealed "
             "or prescribed for this geometry");
@@ -140,16 +158,16 @@ namespace lipen
       ec);
     potential->setup();
     result.computed                 = true;
-    result.operation                = ec.operation;
-    result.closure                  = ec.closure;
+    result.operation                = to_string(ec.operation);
+    result.closure                  = to_string(ec.closure);
     result.exchange_current_density = kinetics.i0;
     result.n_dofs                   = potential->n_dofs();
     result.critical_pressure        = sigma0_max;
 
     CellDrive drive;
-    if (ec.operation == "galvanostatic")
+    if (ec.operation == CellOperation::galvanostatic)
       drive = {CellDrive::current_density, ec.applied_current_density};
-    else if (ec.operation == "potentiostatic")
+    else if (ec.operation == CellOperation::potentiostatic)
       drive = {CellDrive::potential, -ec.cell_voltage};
     else
       drive = {CellDrive::electrode_overpotential, ec.electrode_overpotential};
@@ -224,7 +242,7 @@ namespace lipen
           driving[j] = potential->electrode_potential() - nodes[N - j].phi_e;
         lub = flow.solve(*s, w, driving, p_stack, *p);
         if (!lub.converged)
-          throw InputError(
+          throw NumericalFailure(
             "the Li flow (lubrication) Newton iteration did not converge; "
             "check Electrochemistry/Li viscosity and the flow law "
             "parameters");
@@ -248,7 +266,7 @@ namespace lipen
         }
       }
       if (!converged)
-        throw InputError(
+        throw NumericalFailure(
           "parameter 'Electrochemistry/Maximum coupling iterations': the "
           "flowing closure did not converge to Coupling tolerance = " +
           internal::to_string(ec.coupling_tolerance) + " (last change " +
@@ -290,12 +308,12 @@ namespace lipen
 
     // ---- operating point
     Timer timer;
-    if (ec.closure == "flowing")
+    if (ec.closure == LiClosure::flowing)
     {
       result.flowing         = flowing_solve(drive, law);
       result.defect_pressure = result.flowing.mean_pressure;
     }
-    else if (ec.closure == "prescribed")
+    else if (ec.closure == LiClosure::prescribed)
     {
       const auto s =
         potential->solve(drive,
@@ -317,31 +335,48 @@ namespace lipen
       require(C_model > 0,
               "Electrochemistry/Sealed transient",
               "needs an opening crack (positive compliance)");
-      const double ratio = 1.2;
-      double       dt    = ec.end_time * (ratio - 1) /
-                  (std::pow(ratio, double(ec.time_steps)) - 1);
-      double t = 0, p_old = p_stack;
-      result.transient_time.push_back(0);
-      result.transient_pressure.push_back(p_stack);
-      for (unsigned int n = 0; n < ec.time_steps; ++n, dt *= ratio)
+      const double          ratio = 1.2;
+      TimeStepperParameters steps;
+      steps.end_time     = ec.end_time;
+      steps.initial_step = ec.end_time * (ratio - 1) /
+                           (std::pow(ratio, double(ec.time_steps)) - 1);
+      steps.max_step       = ec.end_time;
+      steps.growth         = ratio;
+      steps.write_solution = false;
+      steps.cutback_entry  = "Electrochemistry/Time steps";
+      SealedTransientModel<dim> model(*potential,
+                                      drive,
+                                      C_model,
+                                      p_stack,
+                                      kinetics.omega_over_F);
+      // no files of its own: the history goes into this defect's result
+      dealii::ConditionalOStream quiet(std::cout, false);
+      TimeStepper                stepper(model,
+                          steps,
+                          "",
+                          elasticity.get_dof_handler().get_communicator(),
+                          quiet);
+      const RunOutcome           outcome = stepper.run(JsonObject(), "", "");
+      if (outcome.status != "completed")
+        throw NumericalFailure("parameter 'Electrochemistry/Time steps': the "
+                               "sealed transient failed: " +
+                               outcome.reason);
+      for (std::size_t k = 0; k < stepper.statistics().n_rows(); ++k)
       {
-        // beta = F C/(Omega dt) [A/(m^(3-dim) Pa)]
-        const double beta = C_model / (kinetics.omega_over_F * dt);
-        const auto   s =
-          potential->solve(drive, {DefectPressure::sealed, p_old, beta, p_old});
-        result.newton_iterations += s.newton_iterations;
-        result.linear_iterations += s.linear_iterations;
-        t += dt;
-        p_old = potential->defect_pressure();
-        result.transient_time.push_back(t);
-        result.transient_pressure.push_back(p_old);
+        result.transient_time.push_back(stepper.statistics().value(k, "time"));
+        result.transient_pressure.push_back(
+          stepper.statistics().value(k, "pressure_Pa"));
+        result.newton_iterations +=
+          stepper.statistics().value(k, "newton_iterations");
+        result.linear_iterations +=
+          stepper.statistics().value(k, "linear_iterations");
       }
     }
     {
       const auto I                   = potential->interfaces();
       result.applied_current_density = I.current_counter / I.area_counter;
       result.cell_voltage            = -potential->electrode_potential();
-      if (ec.closure != "flowing")
+      if (ec.closure != LiClosure::flowing)
         result.defect_pressure = potential->defect_pressure();
       result.mean_eta_electrode = I.mean_eta_electrode;
       result.mean_eta_defect    = I.mean_eta_defect;
@@ -373,13 +408,22 @@ namespace lipen
         result.linear_iterations += s.linear_iterations;
         return potential->defect_pressure() - sigma0_max;
       };
-      const auto [i_c, n_eval] =
+      const auto sealed_search =
         internal::find_critical_current(sealed_p,
                                         0.,
                                         p_stack - sigma0_max,
                                         guess,
                                         ec.maximum_current_density,
                                         ec.critical_current_tolerance);
+      if (!sealed_search.found)
+        throw InputError(
+          "parameter 'Electrochemistry/Maximum current density': the "
+          "defect does not reach K_Ic below " +
+          internal::to_string(ec.maximum_current_density) +
+          " A/m^2 (unreachable critical current); raise it if that is "
+          "physical");
+      const double       i_c         = sealed_search.root;
+      const unsigned int n_eval      = sealed_search.evaluations;
       result.critical_current_sealed = i_c;
       result.sealed_evaluations      = n_eval;
       sealed_p(i_c);
@@ -408,7 +452,7 @@ namespace lipen
           return potential->defect_pressure() - sigma0_max;
         };
         potential->reset();
-        result.critical_overpotential_sealed =
+        const auto eta_search =
           internal::find_critical_current(sealed_eta,
                                           0.,
                                           p_stack - sigma0_max,
@@ -416,8 +460,13 @@ namespace lipen
                                             (sigma0_max - p_stack),
                                           10.,
                                           ec.critical_current_tolerance,
-                                          1.5)
-            .first;
+                                          1.5);
+        if (!eta_search.found)
+          throw InputError(
+            "parameter 'Material/Fracture toughness': the sealed defect "
+            "does not reach K_Ic below an electrode overpotential of 10 V; "
+            "check the toughness and Loads/Stack pressure");
+        result.critical_overpotential_sealed = eta_search.root;
       }
       result.time_search_sealed = timer.wall_time();
 
@@ -440,32 +489,25 @@ namespace lipen
           {
             return flowing_solve({CellDrive::current_density, i}, l).K_I - K_c;
           };
-          std::pair<double, unsigned int> found;
-          try
-          {
-            found =
-              internal::find_critical_current(f,
-                                              0.,
-                                              K_zero - K_c,
-                                              i_c,
-                                              ec.maximum_current_density,
-                                              ec.critical_current_tolerance);
-          }
-          catch (const InputError &e)
+          const auto found =
+            internal::find_critical_current(f,
+                                            0.,
+                                            K_zero - K_c,
+                                            i_c,
+                                            ec.maximum_current_density,
+                                            ec.critical_current_tolerance);
+          if (!found.found)
           {
             // Li escapes fast enough that the defect never cracks below
             // the search limit: reported as infinite, not an error
-            if (std::string(e.what()).find("Maximum current density") ==
-                std::string::npos)
-              throw;
             fc.critical_current = std::numeric_limits<double>::infinity();
             result.flowing_critical.push_back(fc);
             continue;
           }
-          fc.critical_current = found.first;
-          fc.evaluations      = found.second;
+          fc.critical_current = found.root;
+          fc.evaluations      = found.evaluations;
           fc.at_critical =
-            flowing_solve({CellDrive::current_density, found.first}, l);
+            flowing_solve({CellDrive::current_density, found.root}, l);
           result.flowing_critical.push_back(fc);
         }
         result.time_search_flowing = timer.wall_time();
@@ -473,9 +515,9 @@ namespace lipen
       // restore the operating point for output
       potential->reset();
       warm_p.clear();
-      if (ec.closure == "flowing")
+      if (ec.closure == LiClosure::flowing)
         result.flowing = flowing_solve(drive, law);
-      else if (ec.closure == "prescribed")
+      else if (ec.closure == LiClosure::prescribed)
         potential->solve(drive,
                          {DefectPressure::fixed, ec.prescribed_pressure});
       else if (ec.transient)
@@ -496,7 +538,7 @@ namespace lipen
       result.face_current.push_back(kinetics.current(eta));
     }
     // elasticity at the operating-point Li pressure (for the output)
-    if (ec.closure != "flowing")
+    if (ec.closure != LiClosure::flowing)
     {
       const double p_op = result.defect_pressure;
       elasticity.set_crack_pressure_profile(

@@ -3,6 +3,7 @@
 #include <lipen/base/constants.h>
 #include <lipen/fracture/crack_metrics.h>
 #include <lipen/fracture/j_integral.h>
+#include <lipen/physics/elasticity_output.h>
 #include <lipen/simulator/fracture_analysis.h>
 
 #include <deal.II/base/timer.h>
@@ -23,7 +24,7 @@ namespace lipen
     using namespace dealii;
     FractureResult r;
     r.material             = electrolyte.key;
-    r.defect               = parameters.geometry.defect;
+    r.defect               = to_string(parameters.geometry.defect);
     r.dim                  = dim;
     r.degree               = parameters.elasticity.degree;
     r.defect_size          = parameters.geometry.defect_size;
@@ -139,7 +140,7 @@ namespace lipen
         if (potential)
           potential->add_output(data_out);
       };
-      writer->write(elasticity, step, step, add);
+      write_elasticity_solution(*writer, elasticity, step, step, add);
       r.time_output = timer.wall_time();
     }
     (void)pcout;

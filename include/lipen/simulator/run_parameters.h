@@ -2,9 +2,11 @@
 
 #include <lipen/geometry/defect_geometry.h>
 #include <lipen/materials/material.h>
+#include <lipen/output/json.h>
 #include <lipen/physics/elasticity.h>
 #include <lipen/physics/electrochemistry_parameters.h>
 #include <lipen/physics/phase_field_parameters.h>
+#include <lipen/simulator/time_stepper.h>
 
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/parameter_handler.h>
@@ -14,6 +16,23 @@
 
 namespace lipen
 {
+  /// One varied entry of a sweep: `Subsection/Entry` and its values.
+  struct SweepAxis
+  {
+    std::string              entry;
+    std::vector<std::string> values;
+  };
+
+  /**
+   * Parse `Study/Vary`: axes separated by ';', each `Subsection/Entry =
+   * values` with values a comma-separated list, `log(min, max, n)` (n
+   * log-spaced numbers) or `lin(min, max, n)`. The cases are the product of
+   * all axes (the last one varies fastest). InputError naming Study/Vary on
+   * bad syntax.
+   */
+  std::vector<SweepAxis>
+  parse_sweep(const std::string &text);
+
   /// K_I extraction (subsection `Fracture`).
   struct FractureParameters
   {
@@ -48,16 +67,40 @@ namespace lipen
     /// Output/Directory on every rank.
     void
     create_directory(MPI_Comm comm) const;
-    /// Writes effective_parameters to directory/parameters.prm; call on one
-    /// rank, next to summary.json.
+    /// The text of parameters.prm: a comment and effective_parameters.
+    std::string
+    parameter_file_text() const;
+    /// Writes parameter_file_text() to directory/parameters.prm
+    /// (atomically); call on one rank, next to summary.json.
     void
     write_parameter_file() const;
   };
 
+  /// What a run does (`Study/Type`).
+  enum class StudyType
+  {
+    single,
+    defect_size,
+    phase_field,
+    sweep
+  };
+  /// What each case of a sweep runs (`Study/Model`).
+  enum class StudyModel
+  {
+    sharp_crack,
+    phase_field
+  };
+  std::string
+  to_string(StudyType type);
+  std::string
+  to_string(StudyModel model);
+
   /// Subsection `Study`.
   struct StudyParameters
   {
-    std::string              type = "defect size";
+    StudyType                type  = StudyType::defect_size;
+    StudyModel               model = StudyModel::sharp_crack; ///< of a sweep
+    std::string              vary; ///< Study/Vary text
     std::vector<double>      sizes;
     std::vector<std::string> materials;
 
@@ -78,6 +121,7 @@ namespace lipen
     StudyParameters            study;
     ElectrochemistryParameters electrochemistry;
     PhaseFieldParameters       phase_field;
+    CheckpointParameters       checkpoint;
     Electrolyte                electrolyte;
     Lithium                    lithium;
     double                     temperature = 298.15;
@@ -86,8 +130,28 @@ namespace lipen
     declare_parameters(dealii::ParameterHandler &prm);
     void
     parse_parameters(dealii::ParameterHandler &prm);
+    /// Not a parameter-file entry: the command line's --restart ("latest"
+    /// or a checkpoint directory; empty: a new run).
+    std::string restart;
+
     /// 2 or 3, from Geometry/Defect type.
     unsigned int
     dimension() const;
+    /// The header every summary.json starts with: program, version, git
+    /// revision, build type, MPI ranks, dimension, study type, geometry (an
+    /// object) and material. Each run adds its status, results, wall time
+    /// and peak memory.
+    JsonObject
+    summary_header(MPI_Comm comm) const;
   };
+
+  /// The message of a deal.II exception without the source location.
+  std::string
+  deal_ii_message(const dealii::ExceptionBase &e);
+
+  /// Apply one override 'Subsection/Entry=value' (nested subsections joined
+  /// by '/'), as --set and the study runner do; InputError naming the
+  /// assignment if the entry does not exist or the value does not match.
+  void
+  apply_override(dealii::ParameterHandler &prm, const std::string &assignment);
 } // namespace lipen

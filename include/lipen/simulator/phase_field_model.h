@@ -1,0 +1,106 @@
+#pragma once
+
+#include <lipen/geometry/defect_geometry.h>
+#include <lipen/physics/phase_field.h>
+#include <lipen/simulator/field_set.h>
+#include <lipen/simulator/run_parameters.h>
+#include <lipen/simulator/step_model.h>
+#include <lipen/simulator/time_stepper.h>
+
+#include <deal.II/base/function_parser.h>
+#include <deal.II/distributed/tria.h>
+
+#include <memory>
+#include <string>
+
+namespace lipen
+{
+  /**
+   * `Study/Type = phase field` as a StepModel: PhaseFieldFracture under the
+   * prescribed Li pressure p(t) or Li volume V_Li(t) of subsection `Phase
+   * field`, on the mesh of one FieldSet. Per step it records the load,
+   * pressure, crack volume, size, tip, penetration, elastic and fracture
+   * energies, the external work int p dV (trapezoidal) and the energy
+   * balance elastic + fracture - fracture(0) - work, the iteration counts
+   * and the mesh size; every staggered iteration goes to
+   * staggered_history.csv. A surface crack that reaches the counter
+   * electrode (penetration >= H - 2h) stops the run (`short circuit`).
+   */
+  template <int dim>
+  class PhaseFieldModel : public StepModel
+  {
+  public:
+    /// @p for_restart: build the coarse mesh only (load() reads the rest).
+    PhaseFieldModel(const RunParameters &parameters,
+                    MPI_Comm             comm,
+                    bool                 for_restart);
+
+    /// The time-stepper rules of subsection `Phase field` and `Checkpoint`.
+    static TimeStepperParameters
+    stepper_parameters(const RunParameters &parameters);
+
+    void
+    initialise() override;
+    void
+    declare_columns(Table &table) const override;
+    void
+    fill_row(Table::Row &row, const StepInfo &info) const override;
+    std::string
+    description() const override;
+    StepReport
+    solve_step(double t_new, const StepInfo &info) override;
+    bool
+    wants_redo() const override;
+    double
+    step_advance() const override;
+    void
+    accept_step(double t, const StepInfo &info) override;
+    void
+    restore_step() override;
+    void
+    adapt() override;
+    std::string
+    stop_reason() const override;
+    void
+    write_solution(SolutionWriter &writer,
+                   unsigned int    step,
+                   double          t) override;
+    void
+    write_files(const std::string &dir) const override;
+    void
+    add_summary(JsonObject &summary) const override;
+    void
+    save(const std::string &dir) const override;
+    void
+    load(const std::string &dir, unsigned int step) override;
+    void
+    forget_solver_state() override;
+
+  private:
+    using Metrics = typename PhaseFieldFracture<dim>::Metrics;
+
+    const RunParameters                              &parameters;
+    const PhaseFieldParameters                       &pf;
+    MPI_Comm                                          comm;
+    const DefectGeometry<dim>                         geometry;
+    dealii::parallel::distributed::Triangulation<dim> tria;
+    FieldSet<dim>                                     fields;
+    PhaseFieldFracture<dim>                           solver;
+    std::unique_ptr<dealii::FunctionParser<1>>        load_function;
+
+    // the accepted state's record and the trial state of the current step
+    Metrics                                      accepted, trial;
+    typename PhaseFieldFracture<dim>::StepResult result;
+    double                                       load_value = 0, trial_load = 0;
+    double                                       work = 0, fracture0 = 0;
+    double      min_increment = 0; ///< smallest over all accepted steps
+    std::string history;           ///< staggered_history.csv rows
+  };
+
+  /// Run `Study/Type = phase field` (or continue it from
+  /// parameters.restart); returns how it ended.
+  RunOutcome
+  run_phase_field(const RunParameters        &parameters,
+                  MPI_Comm                    comm,
+                  dealii::ConditionalOStream &pcout);
+} // namespace lipen

@@ -1,0 +1,429 @@
+#include <lipen/base/exceptions.h>
+#include <lipen/output/atomic_file.h>
+#include <lipen/output/solution_output.h>
+#include <lipen/simulator/phase_field_model.h>
+
+#include <deal.II/base/mpi.h>
+#include <deal.II/numerics/data_out.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <limits>
+#include <sstream>
+
+namespace lipen
+{
+  using namespace dealii;
+
+  template <int dim>
+  PhaseFieldModel<dim>::PhaseFieldModel(const RunParameters &parameters,
+                                        MPI_Comm             comm,
+                                        const bool           for_restart)
+    : parameters(parameters)
+    , pf(parameters.phase_field)
+    , comm(comm)
+    , geometry(parameters.geometry)
+    , tria(comm, Triangulation<dim>::limit_level_difference_at_vertices)
+    // the mesh is built before the FieldSet takes it over: the coarse
+    // mesh only when a checkpoint will be loaded into it
+    , fields(((for_restart ? geometry.create_coarse_for_load(tria) :
+                             geometry.create_mesh(tria)),
+              tria))
+    , solver(geometry,
+             fields,
+             parameters.electrolyte,
+             parameters.loads,
+             pf,
+             parameters.elasticity)
+    , load_function(pf.load_function())
+  {
+  }
+
+  template <int dim>
+  TimeStepperParameters
+  PhaseFieldModel<dim>::stepper_parameters(const RunParameters &parameters)
+  {
+    const auto           &pf = parameters.phase_field;
+    TimeStepperParameters s;
+    s.end_time        = pf.end_time;
+    s.max_step        = pf.end_time / pf.time_steps;
+    s.max_cutbacks    = pf.max_cutbacks;
+    s.max_advance     = pf.max_advance;
+    s.max_redos       = pf.adaptive ? pf.max_refinement_redos : 0;
+    s.output_interval = pf.output_interval;
+    s.write_solution  = parameters.output.write_solution;
+    s.cutback_entry   = "Phase field/Maximum cut-backs";
+    s.checkpoint      = parameters.checkpoint;
+    return s;
+  }
+
+  template <int dim>
+  std::string
+  PhaseFieldModel<dim>::description() const
+  {
+    std::ostringstream out;
+    out << "lipen: phase-field fracture, "
+        << to_string(geometry.parameters().defect) << " (" << dim << "D), "
+        << to_string(pf.model) << ", split " << pf.split << ", "
+        << to_string(pf.loading) << " loading, "
+        << Utilities::MPI::n_mpi_processes(comm) << " MPI rank(s), build "
+        << LIPEN_BUILD_TYPE << "\n"
+        << "  G_c = " << solver.critical_energy_release_rate()
+        << " J/m^2, l = " << solver.length_scale()
+        << " m, h = " << solver.process_zone_h()
+        << " m, G_c,eff = " << solver.effective_toughness() << " J/m^2";
+    return out.str();
+  }
+
+  template <int dim>
+  void
+  PhaseFieldModel<dim>::initialise()
+  {
+    solver.initialise();
+    accepted  = solver.metrics();
+    trial     = accepted;
+    fracture0 = accepted.fracture_energy;
+    history   = "step,attempt,iteration,residual_u,damage_change,pressure_Pa,"
+                "newton,krylov_u,krylov_d,active_set\n";
+  }
+
+  template <int dim>
+  void
+  PhaseFieldModel<dim>::declare_columns(Table &table) const
+  {
+    using K = Table::Kind;
+    table   = Table(
+      "lipen phase-field run: whole-body quantities (2D: per unit "
+        "thickness). crack_size from the fracture energy / G_c,eff; tip = "
+        "farthest point of the d = 1/2 contour (linear along cell edges) from "
+        "the crack origin; energy_balance = elastic + fracture - fracture(0) - "
+        "external_work (trapezoidal int p dV)");
+    table.add_column("step", "-", K::integer, "step", 5)
+      .add_column("time", "s", K::real, "t", 11, 4)
+      .add_column("load",
+                  pf.loading == Loading::volume ? "m^3 (2D: m^2)" : "Pa")
+      .add_column("pressure_Pa", "Pa", K::real, "p [Pa]", 13, 6)
+      .add_column("crack_volume", "m^3 (2D: m^2)", K::real, "V", 13, 6)
+      .add_column("crack_measure", "m^2 (2D: m)")
+      .add_column("crack_size_m", "m", K::real, "size [m]", 12, 6)
+      .add_column("tip_distance_m", "m", K::real, "tip [m]", 12, 6)
+      .add_column("penetration_depth_m", "m")
+      .add_column("tip_x", "m")
+      .add_column("tip_y", "m");
+    if (dim == 3)
+      table.add_column("tip_z", "m");
+    table.add_column("elastic_energy_J", "J (2D: J/m)")
+      .add_column("fracture_energy_J", "J (2D: J/m)")
+      .add_column("external_work_J", "J (2D: J/m)")
+      .add_column("energy_balance_J", "J (2D: J/m)")
+      .add_column("max_damage", "-")
+      .add_column("min_damage_increment", "-")
+      .add_column("staggered_iterations", "-", K::integer, "stag", 7)
+      .add_column("newton_iterations", "-", K::integer)
+      .add_column("krylov_u", "-", K::integer, "KSP_u", 7)
+      .add_column("krylov_d", "-", K::integer, "KSP_d", 7)
+      .add_column("active_set_iterations", "-", K::integer)
+      .add_column("volume_iterations", "-", K::integer)
+      .add_column("final_residual", "-")
+      .add_column("final_damage_change", "-")
+      .add_column("cutbacks", "-", K::integer, "cuts", 6)
+      .add_column("redos", "-", K::integer)
+      .add_column("cells", "-", K::integer, "cells", 10)
+      .add_column("dofs_u", "-", K::integer)
+      .add_column("dofs_d", "-", K::integer)
+      .add_column("wall_s", "s")
+      .add_column("energy_balance_relative", "-", K::real, "balance", 10, 2);
+  }
+
+  template <int dim>
+  void
+  PhaseFieldModel<dim>::fill_row(Table::Row &row, const StepInfo &info) const
+  {
+    const Metrics &m = accepted;
+    const double   balance =
+      m.elastic_energy + m.fracture_energy - fracture0 - work;
+    row.set("step", info.step)
+      .set("time", info.step == 0 ? 0. : info.time)
+      .set("load", load_value)
+      .set("pressure_Pa", m.pressure)
+      .set("crack_volume", m.crack_volume)
+      .set("crack_measure", m.crack_measure)
+      .set("crack_size_m", m.crack_size)
+      .set("tip_distance_m", m.tip_distance)
+      .set("penetration_depth_m", m.penetration_depth)
+      .set("tip_x", m.tip[0])
+      .set("tip_y", m.tip[1]);
+    if (dim == 3)
+      row.set("tip_z", m.tip[dim - 1]);
+    const bool step0 = info.step == 0;
+    row.set("elastic_energy_J", m.elastic_energy)
+      .set("fracture_energy_J", m.fracture_energy)
+      .set("external_work_J", work)
+      .set("energy_balance_J", balance)
+      .set("max_damage", m.max_damage)
+      .set("min_damage_increment", m.min_damage_increment)
+      .set("staggered_iterations", step0 ? 0. : double(result.history.size()))
+      .set("newton_iterations", step0 ? 0. : result.newton)
+      .set("krylov_u", step0 ? 0. : result.krylov_u)
+      .set("krylov_d", step0 ? 0. : result.krylov_d)
+      .set("active_set_iterations", step0 ? 0. : result.active_set)
+      .set("volume_iterations", step0 ? 0. : result.volume_iterations)
+      .set("final_residual",
+           step0 || result.history.empty() ? 0 :
+                                             result.history.back().residual_u)
+      .set("final_damage_change",
+           step0 || result.history.empty() ? 0 : result.history.back().change_d)
+      .set("cutbacks", info.cutbacks)
+      .set("redos", info.redos)
+      .set("cells", tria.n_global_active_cells())
+      .set("dofs_u", solver.n_dofs_u())
+      .set("dofs_d", solver.n_dofs_d())
+      .set("wall_s", info.wall)
+      .set("energy_balance_relative",
+           balance / std::max(std::abs(work), 1e-300));
+  }
+
+  template <int dim>
+  StepReport
+  PhaseFieldModel<dim>::solve_step(const double t_new, const StepInfo &info)
+  {
+    trial_load = load_function->value(Point<1>(t_new));
+    result     = solver.solve_step(trial_load);
+    std::ostringstream rows;
+    rows << std::setprecision(6);
+    for (const auto &it : result.history)
+      rows << info.step << ',' << info.attempt << ',' << it.index << ','
+           << it.residual_u << ',' << it.change_d << ',' << it.pressure << ','
+           << it.newton << ',' << it.krylov_u << ',' << it.krylov_d << ','
+           << it.active_set << '\n';
+    history += rows.str();
+    StepReport report;
+    if (!result.converged)
+    {
+      report.outcome = StepReport::Outcome::not_converged;
+      report.message = result.message;
+      return report;
+    }
+    trial = solver.metrics();
+    return report;
+  }
+
+  template <int dim>
+  bool
+  PhaseFieldModel<dim>::wants_redo() const
+  {
+    return pf.adaptive && !solver.process_zone_resolved();
+  }
+
+  template <int dim>
+  double
+  PhaseFieldModel<dim>::step_advance() const
+  {
+    return (trial.crack_size - accepted.crack_size) / solver.length_scale();
+  }
+
+  template <int dim>
+  void
+  PhaseFieldModel<dim>::accept_step(const double, const StepInfo &)
+  {
+    solver.accept_step();
+    work += 0.5 * (accepted.pressure + trial.pressure) *
+            (trial.crack_volume - accepted.crack_volume);
+    accepted      = trial;
+    load_value    = trial_load;
+    min_increment = std::min(min_increment, accepted.min_damage_increment);
+  }
+
+  template <int dim>
+  void
+  PhaseFieldModel<dim>::restore_step()
+  {
+    solver.restore_step();
+  }
+
+  template <int dim>
+  void
+  PhaseFieldModel<dim>::adapt()
+  {
+    if (pf.adaptive)
+      solver.adapt_mesh();
+  }
+
+  template <int dim>
+  std::string
+  PhaseFieldModel<dim>::stop_reason() const
+  {
+    const auto &gp = geometry.parameters();
+    if (at_li_electrode(gp.defect) &&
+        accepted.penetration_depth >= gp.height - 2. * solver.process_zone_h())
+      return "short circuit";
+    return "";
+  }
+
+  template <int dim>
+  void
+  PhaseFieldModel<dim>::write_solution(SolutionWriter    &writer,
+                                       const unsigned int step,
+                                       const double       t)
+  {
+    DataOut<dim> out;
+    out.attach_triangulation(tria);
+    std::vector<Vector<float>> cell_data;
+    solver.add_output(out, cell_data);
+    out.build_patches();
+    writer.write_patches(out, step, t, comm);
+  }
+
+  template <int dim>
+  void
+  PhaseFieldModel<dim>::write_files(const std::string &dir) const
+  {
+    write_file_atomically(dir + "/staggered_history.csv", history);
+  }
+
+  template <int dim>
+  void
+  PhaseFieldModel<dim>::add_summary(JsonObject &s) const
+  {
+    s.add("model", to_string(pf.model))
+      .add("energy_split", pf.split)
+      .add("loading", to_string(pf.loading))
+      .add("initial_crack", to_string(pf.initial_crack))
+      .add("G_c_J_per_m2", solver.critical_energy_release_rate())
+      .add("G_c_effective_J_per_m2", solver.effective_toughness())
+      .add("plane_strain_modulus_Pa",
+           parameters.electrolyte.plane_strain_modulus())
+      .add("length_scale_m", solver.length_scale())
+      .add("process_zone_cell_size_m", solver.process_zone_h())
+      .add("min_damage_increment", min_increment);
+  }
+
+  template <int dim>
+  void
+  PhaseFieldModel<dim>::save(const std::string &dir) const
+  {
+    fields.save(dir + "/fields");
+    if (Utilities::MPI::this_mpi_process(comm) != 0)
+      return;
+    std::ostringstream out;
+    out << std::setprecision(std::numeric_limits<double>::max_digits10);
+    for (const double x : solver.scalar_state())
+      out << x << '\n';
+    for (const double x : {load_value,
+                           work,
+                           fracture0,
+                           min_increment,
+                           accepted.pressure,
+                           accepted.crack_volume,
+                           accepted.crack_size,
+                           accepted.penetration_depth})
+      out << x << '\n';
+    write_file_atomically(dir + "/phase_field.txt", out.str());
+    write_file_atomically(dir + "/staggered_history.csv", history);
+  }
+
+  template <int dim>
+  void
+  PhaseFieldModel<dim>::load(const std::string &dir, unsigned int)
+  {
+    fields.load(dir + "/fields",
+                [this]()
+                {
+                  geometry.finish_loaded_mesh(tria);
+                });
+    std::ifstream       in(dir + "/phase_field.txt");
+    std::vector<double> x(11);
+    for (auto &v : x)
+    {
+      std::string word;
+      in >> word;
+      v = std::strtod(word.c_str(), nullptr);
+    }
+    if (!in)
+      throw InputError("--restart: '" + dir +
+                       "/phase_field.txt' is missing or damaged");
+    solver.set_scalar_state({x[0], x[1], x[2]});
+    load_value                 = x[3];
+    work                       = x[4];
+    fracture0                  = x[5];
+    min_increment              = x[6];
+    accepted.pressure          = x[7];
+    accepted.crack_volume      = x[8];
+    accepted.crack_size        = x[9];
+    accepted.penetration_depth = x[10];
+    trial                      = accepted;
+    std::ifstream      log(dir + "/staggered_history.csv");
+    std::ostringstream text;
+    text << log.rdbuf();
+    history = text.str();
+  }
+
+  template <int dim>
+  void
+  PhaseFieldModel<dim>::forget_solver_state()
+  {
+    solver.forget_solver_state();
+  }
+
+  namespace
+  {
+    template <int dim>
+    RunOutcome
+    run(const RunParameters &parameters,
+        MPI_Comm             comm,
+        ConditionalOStream  &pcout)
+    {
+      const std::string &dir = parameters.output.directory;
+      std::string        from;
+      if (!parameters.restart.empty())
+      {
+        from = parameters.restart == "latest" ?
+                 TimeStepper::latest_checkpoint(dir) :
+                 parameters.restart;
+        std::ifstream stored_file(from + "/parameters.prm");
+        if (!stored_file)
+          throw InputError("--restart: '" + from +
+                           "' is not a lipen checkpoint (no parameters.prm)");
+        std::ostringstream stored;
+        stored << stored_file.rdbuf();
+        const auto changes = TimeStepper::compare_parameters(
+          stored.str(),
+          parameters.output.effective_parameters);
+        for (const auto &c : changes)
+          pcout << "  restart: changed " << c << "\n";
+      }
+      PhaseFieldModel<dim> model(parameters, comm, !from.empty());
+      TimeStepper          stepper(model,
+                          PhaseFieldModel<dim>::stepper_parameters(parameters),
+                          dir,
+                          comm,
+                          pcout);
+      const RunOutcome     outcome =
+        stepper.run(parameters.summary_header(comm),
+                    parameters.output.effective_parameters,
+                    from);
+      pcout << "\nResults in " << dir
+            << ": statistics.csv, staggered_history.csv, summary.json, "
+               "parameters.prm"
+            << (parameters.output.write_solution ?
+                  ", solution.pvd (open in ParaView)" :
+                  "")
+            << "\n";
+      return outcome;
+    }
+  } // namespace
+
+  RunOutcome
+  run_phase_field(const RunParameters &parameters,
+                  MPI_Comm             comm,
+                  ConditionalOStream  &pcout)
+  {
+    if (parameters.dimension() == 2)
+      return run<2>(parameters, comm, pcout);
+    return run<3>(parameters, comm, pcout);
+  }
+
+  template class PhaseFieldModel<2>;
+  template class PhaseFieldModel<3>;
+} // namespace lipen

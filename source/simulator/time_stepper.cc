@@ -1,0 +1,476 @@
+#include <lipen/base/exceptions.h>
+#include <lipen/base/memory.h>
+#include <lipen/base/signals.h>
+#include <lipen/output/atomic_file.h>
+#include <lipen/output/solution_output.h>
+#include <lipen/simulator/time_stepper.h>
+
+#include <deal.II/base/mpi.h>
+#include <deal.II/base/timer.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <limits>
+#include <map>
+#include <sstream>
+
+namespace lipen
+{
+  using namespace dealii;
+
+  namespace
+  {
+    std::string
+    step_name(const unsigned int step)
+    {
+      std::ostringstream s;
+      s << "step-" << std::setw(6) << std::setfill('0') << step;
+      return s.str();
+    }
+
+    /// "Subsection/Entry" -> value of a ShortPRM text.
+    std::map<std::string, std::string>
+    parse_prm(const std::string &text)
+    {
+      std::map<std::string, std::string> entries;
+      std::vector<std::string>           path;
+      std::istringstream                 in(text);
+      std::string                        line;
+      const auto                         trim = [](std::string s)
+      {
+        const auto a = s.find_first_not_of(" \t");
+        const auto b = s.find_last_not_of(" \t\r");
+        return a == std::string::npos ? std::string() : s.substr(a, b - a + 1);
+      };
+      while (std::getline(in, line))
+      {
+        line = trim(line.substr(0, line.find('#')));
+        if (line.rfind("subsection ", 0) == 0)
+          path.push_back(trim(line.substr(11)));
+        else if (line == "end" && !path.empty())
+          path.pop_back();
+        else if (line.rfind("set ", 0) == 0)
+        {
+          const auto  eq  = line.find('=');
+          std::string key = trim(line.substr(4, eq - 4));
+          for (auto it = path.rbegin(); it != path.rend(); ++it)
+            key = *it + "/" + key;
+          entries[key] =
+            eq == std::string::npos ? "" : trim(line.substr(eq + 1));
+        }
+      }
+      return entries;
+    }
+  } // namespace
+
+  void
+  CheckpointParameters::declare_parameters(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Checkpoint");
+    prm.declare_entry("Steps between checkpoints",
+                      "0",
+                      Patterns::Integer(0),
+                      "Time-dependent runs: write a checkpoint every this "
+                      "many steps (0: never). A checkpoint is always written "
+                      "on SIGTERM or SIGINT; restart with --restart.");
+    prm.declare_entry("Minutes between checkpoints",
+                      "0",
+                      Patterns::Double(0),
+                      "Write a checkpoint when this many minutes of wall "
+                      "time have passed since the last one (0: never).");
+    prm.declare_entry("Checkpoints kept",
+                      "2",
+                      Patterns::Integer(1, 1000),
+                      "How many of the newest checkpoints are kept in "
+                      "Output/Directory/checkpoints.");
+    prm.leave_subsection();
+  }
+
+  void
+  CheckpointParameters::parse_parameters(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Checkpoint");
+    steps   = prm.get_integer("Steps between checkpoints");
+    minutes = prm.get_double("Minutes between checkpoints");
+    keep    = prm.get_integer("Checkpoints kept");
+    prm.leave_subsection();
+  }
+
+  TimeStepper::TimeStepper(StepModel                   &model,
+                           const TimeStepperParameters &parameters,
+                           const std::string           &directory,
+                           MPI_Comm                     comm,
+                           ConditionalOStream          &pcout)
+    : model(model)
+    , prm(parameters)
+    , directory(directory)
+    , comm(comm)
+    , pcout(pcout)
+    , root(Utilities::MPI::this_mpi_process(comm) == 0)
+    , time_to_short_circuit(std::numeric_limits<double>::quiet_NaN())
+  {
+    model.declare_columns(table);
+  }
+
+  std::string
+  TimeStepper::latest_checkpoint(const std::string &directory)
+  {
+    const std::string pointer = directory + "/checkpoints/latest";
+    std::ifstream     in(pointer);
+    std::string       name;
+    if (!(in >> name) ||
+        !std::filesystem::is_directory(directory + "/checkpoints/" + name))
+      throw InputError("--restart: no checkpoint in '" + directory +
+                       "/checkpoints' (Output/Directory); give the "
+                       "checkpoint directory with --restart=DIR");
+    return directory + "/checkpoints/" + name;
+  }
+
+  std::vector<std::string>
+  TimeStepper::compare_parameters(const std::string &stored,
+                                  const std::string &current)
+  {
+    const auto a = parse_prm(stored), b = parse_prm(current);
+    // what may change between the run that wrote the checkpoint and the
+    // run that continues it: where and how often results are written,
+    // how far the run goes, and its checkpoints
+    const auto harmless = [](const std::string &key)
+    {
+      return key.rfind("Output/", 0) == 0 || key.rfind("Checkpoint/", 0) == 0 ||
+             key == "Phase field/End time" ||
+             key == "Phase field/Output interval";
+    };
+    std::vector<std::string> changes;
+    for (const auto &[key, value] : b)
+    {
+      const auto it  = a.find(key);
+      const auto old = it == a.end() ? std::string("(not set)") : it->second;
+      if (old == value)
+        continue;
+      if (!harmless(key))
+        throw InputError("parameter '" + key + "': it was '" + old +
+                         "' in the checkpoint and is '" + value +
+                         "' now; a restart must keep the physics and the "
+                         "discretisation (start a new run instead)");
+      changes.push_back(key + ": " + old + " -> " + value);
+    }
+    return changes;
+  }
+
+  void
+  TimeStepper::write_statistics() const
+  {
+    if (root)
+      write_file_atomically(directory + "/statistics.csv", table.csv());
+  }
+
+  void
+  TimeStepper::write_summary(const std::string &status,
+                             const std::string &reason) const
+  {
+    const PeakMemory memory = peak_memory(comm);
+    if (!root)
+      return;
+    JsonObject s = header;
+    s.add("status", status);
+    if (!reason.empty())
+      s.add("status_reason", reason);
+    s.add("steps", int(step)).add("time", t);
+    model.add_summary(s);
+    s.add("time_to_short_circuit_s", time_to_short_circuit);
+    if (!restarted_from.empty())
+      s.add("restarted_from", restarted_from);
+    if (table.n_rows() > 0)
+      s.add("initial", table.json(0))
+        .add("final", table.json(table.n_rows() - 1));
+    s.add("wall_time_s", wall_offset)
+      .add("peak_memory_MiB", memory.total_MiB)
+      .add("peak_memory_max_rank_MiB", memory.max_rank_MiB);
+    write_file_atomically(directory + "/summary.json", s.str() + "\n");
+  }
+
+  void
+  TimeStepper::write_checkpoint(const SolutionWriter &writer,
+                                const std::string    &parameters_text)
+  {
+    namespace fs           = std::filesystem;
+    const std::string top  = directory + "/checkpoints";
+    const std::string name = step_name(step);
+    const std::string tmp  = top + "/" + name + ".tmp";
+    if (root)
+    {
+      fs::create_directories(top);
+      fs::remove_all(tmp);
+      fs::create_directories(tmp);
+    }
+    MPI_Barrier(comm);
+    model.save(tmp);
+    if (root)
+    {
+      std::ostringstream state;
+      state << std::setprecision(std::numeric_limits<double>::max_digits10)
+            << "step " << step << "\ntime " << t << "\ndt " << dt << "\nwall "
+            << wall_offset << "\nshort " << time_to_short_circuit << "\n";
+      write_file_atomically(tmp + "/stepper.txt", state.str());
+      std::ostringstream rows;
+      table.save(rows);
+      write_file_atomically(tmp + "/statistics.table", rows.str());
+      write_file_atomically(tmp + "/parameters.prm", parameters_text);
+      std::ostringstream records;
+      writer.save_records(records);
+      write_file_atomically(tmp + "/solution_records.txt", records.str());
+      // complete: make it visible, then name it the newest
+      fs::remove_all(top + "/" + name);
+      fs::rename(tmp, top + "/" + name);
+      write_file_atomically(top + "/latest", name + "\n");
+      // keep the newest ones
+      std::vector<std::string> all;
+      for (const auto &e : fs::directory_iterator(top))
+      {
+        const std::string n = e.path().filename().string();
+        if (e.is_directory() && n.rfind("step-", 0) == 0 &&
+            n.find(".tmp") == std::string::npos)
+          all.push_back(n);
+      }
+      std::sort(all.begin(), all.end());
+      for (std::size_t k = 0; k + prm.checkpoint.keep < all.size(); ++k)
+        fs::remove_all(top + "/" + all[k]);
+    }
+    MPI_Barrier(comm);
+    model.forget_solver_state();
+    pcout << "  checkpoint " << top << "/" << name << "\n";
+  }
+
+  void
+  TimeStepper::read_checkpoint(const std::string &dir)
+  {
+    std::ifstream state(dir + "/stepper.txt");
+    std::string   key, short_text;
+    unsigned int  s    = 0;
+    double        time = 0, step_size = 0, wall = 0;
+    state >> key >> s >> key >> time >> key >> step_size >> key >> wall >>
+      key >> short_text;
+    if (!state)
+      throw InputError("--restart: '" + dir +
+                       "/stepper.txt' is missing or damaged; restart from "
+                       "another checkpoint");
+    std::ifstream rows(dir + "/statistics.table");
+    table.load(rows);
+    if (table.n_rows() != s + 1)
+      throw InputError("--restart: the statistics in '" + dir +
+                       "' do not match its step");
+    model.load(dir, s);
+    step                  = s;
+    t                     = time;
+    dt                    = step_size;
+    wall_offset           = wall;
+    time_to_short_circuit = std::strtod(short_text.c_str(), nullptr);
+  }
+
+  RunOutcome
+  TimeStepper::run(const JsonObject  &summary,
+                   const std::string &parameters_text,
+                   const std::string &restart)
+  {
+    Timer             wall;
+    const StopSignals signals;
+    SolutionWriter    writer(directory);
+    const double      T      = prm.end_time;
+    std::string       status = "completed", reason;
+    header                   = summary;
+    const auto elapsed       = [&]()
+    {
+      return wall_offset + wall.wall_time();
+    };
+
+    pcout << model.description() << "\n";
+    if (restart.empty())
+    {
+      model.initialise();
+      dt           = prm.initial_step > 0 ? prm.initial_step : prm.max_step;
+      auto     row = table.new_row();
+      StepInfo i0;
+      i0.wall = elapsed();
+      model.fill_row(row, i0);
+      table.add_row(row);
+      write_statistics();
+      if (prm.write_solution)
+        model.write_solution(writer, 0, 0.);
+    }
+    else
+    {
+      read_checkpoint(restart);
+      restarted_from = restart;
+      pcout << "  restarted from " << restart << " at step " << step
+            << ", t = " << t << "\n";
+      // rewrite the outputs as they were at the checkpoint
+      if (prm.write_solution)
+      {
+        std::ifstream records(restart + "/solution_records.txt");
+        writer.load_records(records);
+        if (root)
+          writer.write_pvd();
+      }
+      write_statistics();
+    }
+    wall_offset = elapsed();
+    wall.restart();
+    const bool files = root && !directory.empty();
+    if (files)
+      model.write_files(directory);
+    pcout << "\n" << table.screen_header() << "\n";
+    if (restart.empty())
+      pcout << table.screen_line(0) << "\n";
+
+    double last_checkpoint = wall.wall_time();
+
+    try
+    {
+      while (t < T * (1. - 1e-12))
+      {
+        StepInfo info;
+        info.step     = step + 1;
+        double t_new  = std::min(t + dt, T);
+        bool   failed = false;
+        while (true)
+        {
+          ++info.attempt;
+          info.time         = t_new;
+          const auto report = model.solve_step(t_new, info);
+          if (report.outcome == StepReport::Outcome::failed)
+          {
+            model.restore_step();
+            status = "failed";
+            reason = report.message;
+            failed = true;
+            break;
+          }
+          if (report.outcome == StepReport::Outcome::not_converged)
+          {
+            model.restore_step();
+            if (info.cutbacks == prm.max_cutbacks)
+            {
+              status = "failed";
+              reason =
+                "the step to t = " + JsonObject::number(t_new) +
+                " did not converge after " + std::to_string(info.cutbacks) +
+                " cut-backs" +
+                (report.message.empty() ? "" : " (" + report.message + ")") +
+                "; raise " + prm.cutback_entry +
+                " or the iteration limits, or take smaller steps";
+              failed = true;
+              break;
+            }
+            ++info.cutbacks;
+            dt *= 0.5;
+            t_new = t + dt;
+            continue;
+          }
+          if (info.redos < prm.max_redos && model.wants_redo())
+          {
+            // the solution outran the fine mesh: refine where the
+            // converged state needs it, then redo the step from its start
+            model.adapt();
+            model.restore_step();
+            ++info.redos;
+            continue;
+          }
+          if (prm.max_advance > 0 && info.cutbacks < prm.max_cutbacks &&
+              model.step_advance() > prm.max_advance)
+          {
+            model.restore_step();
+            ++info.cutbacks;
+            dt *= 0.5;
+            t_new = t + dt;
+            continue;
+          }
+          break;
+        }
+        if (failed)
+          break;
+
+        model.accept_step(t_new, info);
+        ++step;
+        t         = t_new;
+        info.wall = elapsed();
+        auto row  = table.new_row();
+        model.fill_row(row, info);
+        table.add_row(row);
+        write_statistics();
+        if (files)
+          model.write_files(directory);
+        pcout << table.screen_line(table.n_rows() - 1) << "\n";
+
+        const std::string stop = model.stop_reason();
+        const bool        last = t >= T * (1. - 1e-12);
+        if (prm.write_solution &&
+            (step % prm.output_interval == 0 || last || !stop.empty()))
+          model.write_solution(writer, step, t);
+        if (!stop.empty())
+        {
+          status = stop;
+          if (stop == "short circuit")
+          {
+            time_to_short_circuit = t;
+            pcout << "\nThe crack reached the counter electrode at t = " << t
+                  << ": short circuit.\n";
+          }
+          break;
+        }
+        model.adapt();
+        if (info.cutbacks == 0)
+          dt = std::min(prm.max_step, prm.growth * dt);
+
+        // checkpoints: on a signal (then stop), every N steps, every T min
+        const bool signalled = stop_requested(comm);
+        const bool due =
+          (prm.checkpoint.steps > 0 && step % prm.checkpoint.steps == 0) ||
+          (prm.checkpoint.minutes > 0 &&
+           Utilities::MPI::broadcast(comm,
+                                     wall.wall_time() - last_checkpoint >=
+                                       60. * prm.checkpoint.minutes,
+                                     0));
+        if ((signalled || due) && t < T * (1. - 1e-12) && !directory.empty())
+        {
+          wall_offset = elapsed();
+          wall.restart();
+          last_checkpoint = 0;
+          write_checkpoint(writer, parameters_text);
+          if (signalled)
+          {
+            status = "interrupted";
+            reason = "stopped by a signal after step " + std::to_string(step) +
+                     "; continue with --restart";
+            pcout << "\nInterrupted: checkpoint written; continue with "
+                     "--restart.\n";
+            break;
+          }
+        }
+      }
+    }
+    catch (const NumericalFailure &e)
+    {
+      status = "failed";
+      reason = e.what();
+    }
+    catch (const std::exception &e)
+    {
+      wall_offset = elapsed();
+      write_summary("failed", e.what());
+      throw;
+    }
+    wall_offset = elapsed();
+    write_summary(status, reason);
+    if (status == "failed")
+      pcout << "\nlipen: the run failed at t = " << t << ": " << reason << "\n";
+    RunOutcome outcome{status, reason, {}};
+    for (const auto &c : table.get_columns())
+      if (c.kind != Table::Kind::text && c.name != "wall_s")
+        outcome.values.emplace_back(c.name,
+                                    table.value(table.n_rows() - 1, c.name));
+    outcome.values.emplace_back("time_to_short_circuit_s",
+                                time_to_short_circuit);
+    return outcome;
+  }
+} // namespace lipen
