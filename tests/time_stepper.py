@@ -2,6 +2,8 @@
 """The house of the time-dependent models (issue 16): one time-stepper, one
 results table, checkpoints. On the growing, adaptively refined Griffith
 crack (volume control, l = 0.04, 14 steps):
+- the Li volume booked by the Li volume balance equals the prescribed
+  V_Li(t) and the crack volume V(u, d) at every step (1e-6);
 - the same per-step quantities in statistics.csv, summary.json ("final",
   "initial") and on the screen agree (10 digits in the files, the printed
   digits on screen);
@@ -85,6 +87,14 @@ chk.check(ref_sum["status"] == "completed" and len(ref_rows) == 15,
 chk.check(float(ref_rows[-1]["tip_distance_m"]) > 1.2,
           "the crack grows (tip %.4f, a0 = 1)" %
           float(ref_rows[-1]["tip_distance_m"]))
+
+# --- the Li volume balance closes on the crack volume (volume control) ---
+for r in ref_rows[1:]:
+    V_li, V = float(r["li_volume"]), float(r["crack_volume"])
+    chk.check(abs(V - V_li) <= 1e-6 * V_li and
+              abs(V_li - float(r["load"])) <= 1e-12 * V_li,
+              "step %s: V_Li = prescribed %.10g, V_crack = %.10g (1e-6)" %
+              (r["step"], V_li, V))
 
 # --- one table: CSV, summary.json and screen agree ------------------------
 for key, value in ref_sum["final"].items():

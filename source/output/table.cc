@@ -115,18 +115,18 @@ namespace lipen
       return out.str();
     }
 
-    /// A CSV field: quoted if it holds a separator, quote or line break.
-    std::string
-    csv_field(const std::string &s)
-    {
-      if (s.find_first_of(",\"\n\r") == std::string::npos)
-        return s;
-      std::string q = "\"";
-      for (const char ch : s)
-        q += (ch == '"' ? std::string("\"\"") : std::string(1, ch));
-      return q + "\"";
-    }
   } // namespace
+
+  std::string
+  csv_field(const std::string &s)
+  {
+    if (s.find_first_of(",\"\n\r") == std::string::npos)
+      return s;
+    std::string q = "\"";
+    for (const char ch : s)
+      q += (ch == '"' ? std::string("\"\"") : std::string(1, ch));
+    return q + "\"";
+  }
 
   std::string
   Table::csv() const

@@ -1,3 +1,4 @@
+#include <lipen/base/constants.h>
 #include <lipen/base/exceptions.h>
 #include <lipen/output/atomic_file.h>
 #include <lipen/output/solution_output.h>
@@ -37,6 +38,7 @@ namespace lipen
              pf,
              parameters.elasticity)
     , load_function(pf.load_function())
+    , li(parameters.lithium.molar_volume() / constants::faraday)
   {
   }
 
@@ -84,8 +86,9 @@ namespace lipen
     accepted  = solver.metrics();
     trial     = accepted;
     fracture0 = accepted.fracture_energy;
-    history   = "step,attempt,iteration,residual_u,damage_change,pressure_Pa,"
-                "newton,krylov_u,krylov_d,active_set\n";
+    li.set_volume(accepted.crack_volume);
+    history = "step,attempt,iteration,residual_u,damage_change,pressure_Pa,"
+              "newton,krylov_u,krylov_d,active_set\n";
   }
 
   template <int dim>
@@ -103,6 +106,7 @@ namespace lipen
       .add_column("time", "s", K::real, "t", 11, 4)
       .add_column("load",
                   pf.loading == Loading::volume ? "m^3 (2D: m^2)" : "Pa")
+      .add_column("li_volume", "m^3 (2D: m^2)")
       .add_column("pressure_Pa", "Pa", K::real, "p [Pa]", 13, 6)
       .add_column("crack_volume", "m^3 (2D: m^2)", K::real, "V", 13, 6)
       .add_column("crack_measure", "m^2 (2D: m)")
@@ -146,6 +150,7 @@ namespace lipen
     row.set("step", info.step)
       .set("time", info.step == 0 ? 0. : info.time)
       .set("load", load_value)
+      .set("li_volume", li.volume())
       .set("pressure_Pa", m.pressure)
       .set("crack_volume", m.crack_volume)
       .set("crack_measure", m.crack_measure)
@@ -230,8 +235,12 @@ namespace lipen
     solver.accept_step();
     work += 0.5 * (accepted.pressure + trial.pressure) *
             (trial.crack_volume - accepted.crack_volume);
-    accepted      = trial;
-    load_value    = trial_load;
+    accepted   = trial;
+    load_value = trial_load;
+    // the Li fills the crack: prescribed V_Li(t), or whatever volume the
+    // prescribed pressure opens
+    li.set_volume(pf.loading == Loading::volume ? trial_load :
+                                                  accepted.crack_volume);
     min_increment = std::min(min_increment, accepted.min_damage_increment);
   }
 
@@ -353,6 +362,8 @@ namespace lipen
     accepted.crack_size        = x[9];
     accepted.penetration_depth = x[10];
     trial                      = accepted;
+    li.set_volume(pf.loading == Loading::volume ? load_value :
+                                                  accepted.crack_volume);
     std::ifstream      log(dir + "/staggered_history.csv");
     std::ostringstream text;
     text << log.rdbuf();

@@ -2,6 +2,7 @@
 #include <lipen/base/memory.h>
 #include <lipen/base/signals.h>
 #include <lipen/output/atomic_file.h>
+#include <lipen/output/table.h>
 #include <lipen/simulator/phase_field_model.h>
 #include <lipen/study/study.h>
 #include <lipen/study/study_runner.h>
@@ -95,17 +96,6 @@ namespace lipen
       std::ostringstream s;
       s << in.rdbuf();
       return s.str();
-    }
-
-    std::string
-    csv_field(const std::string &s)
-    {
-      if (s.find_first_of(",\"\n") == std::string::npos)
-        return s;
-      std::string q = "\"";
-      for (const char ch : s)
-        q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-      return q + "\"";
     }
 
     /// Run one case with @p p (already parsed); returns its row.

@@ -19,6 +19,11 @@ namespace lipen
    * the name where it is not obvious (`pressure_Pa`, `crack_size_m`); the
    * separate unit string is documentation (the CSV comment lists it).
    */
+  /// A CSV field: quoted (with doubled quotes) if it holds a comma, quote
+  /// or line break.
+  std::string
+  csv_field(const std::string &text);
+
   class Table
   {
   public:

@@ -54,10 +54,6 @@ namespace lipen
   {
     ell  = prm.resolved_length_scale();
     h_pz = prm.resolved_process_zone_h();
-    require(!(band && geometry.parameters().defect == DefectType::blunt_notch),
-            "Phase field/Initial crack",
-            "'damage band' needs a slit-like defect (edge slit, centre slit, "
-            "penny, surface flaw); use 'notch' for the blunt notch");
     // the mesh owner moves these fields on refinement and checkpoints
     fields.add_vectors(dof_u,
                        {&u, &u_n},

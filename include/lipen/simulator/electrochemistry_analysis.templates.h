@@ -130,16 +130,10 @@ namespace lipen
     const auto  &geometry = elasticity.get_geometry();
     const auto  &gp       = geometry.parameters();
     const double c        = gp.defect_size;
-    require(at_li_electrode(gp.defect),
-            "Geometry/Defect type",
-            "electrochemistry needs a defect at the Li electrode: edge slit, "
-            "blunt notch or semicircular surface flaw (or set "
-            "Electrochemistry/Enabled = false)");
+    // the geometry and closure were checked with the parameters
+    // (RunParameters::parse_parameters): a defect at the Li electrode, and
+    // the flowing closure only for the edge slit
     const bool flowing_possible = gp.defect == DefectType::edge_slit;
-    require(ec.closure != LiClosure::flowing || flowing_possible,
-            "Electrochemistry/Li pressure closure",
-            "'flowing' is implemented for the 2D edge slit only; use sealed "
-            "or prescribed for this geometry");
     electrolyte.validate();
 
     const double       T = parameters.temperature;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <lipen/geometry/defect_geometry.h>
+#include <lipen/physics/lithium_volume_balance.h>
 #include <lipen/physics/phase_field.h>
 #include <lipen/simulator/field_set.h>
 #include <lipen/simulator/run_parameters.h>
@@ -18,7 +19,10 @@ namespace lipen
   /**
    * `Study/Type = phase field` as a StepModel: PhaseFieldFracture under the
    * prescribed Li pressure p(t) or Li volume V_Li(t) of subsection `Phase
-   * field`, on the mesh of one FieldSet. Per step it records the load,
+   * field`, on the mesh of one FieldSet. With volume loading the
+   * prescribed V_Li(t) goes through LithiumVolumeBalance (the balance the
+   * sealed closure and the penetration model use), and the crack volume
+   * V(u, d) equals it at every step. Per step it records the load,
    * pressure, crack volume, size, tip, penetration, elastic and fracture
    * energies, the external work int p dV (trapezoidal) and the energy
    * balance elastic + fracture - fracture(0) - work, the iteration counts
@@ -92,7 +96,10 @@ namespace lipen
     Metrics                                      accepted, trial;
     typename PhaseFieldFracture<dim>::StepResult result;
     double                                       load_value = 0, trial_load = 0;
-    double                                       work = 0, fracture0 = 0;
+    /// Li volume in the crack (volume loading: the prescribed V_Li(t),
+    /// booked through the one Li volume balance of lipen)
+    LithiumVolumeBalance li;
+    double               work = 0, fracture0 = 0;
     double      min_increment = 0; ///< smallest over all accepted steps
     std::string history;           ///< staggered_history.csv rows
   };
