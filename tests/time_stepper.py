@@ -21,6 +21,8 @@ crack (volume control, l = 0.04, 14 steps):
   "interrupted"; `--restart` finishes the run with the uninterrupted
   result (1e-6: the stop may fall on any step, and the run that was not
   stopped keeps its warm starts there);
+- checkpoints by wall time (every 1e-5 min: after every step but the
+  last) keep only the newest two;
 - a restart that changes the physics (Phase field/Length scale) is refused
   with exit status 2 naming the entry and without touching the output; one
   that only changes End time is accepted and the change is listed.
@@ -208,6 +210,19 @@ chk.check(status == 0 and "End time: 1 -> 0.8" in stdout and s and
           abs(s["time"] - 0.8) < 1e-12,
           "restart with End time 0.8 accepted and listed (%d) %s" %
           (status, stderr[-200:]))
+
+# --- checkpoints by wall time, the newest two kept ------------------------
+out = os.path.join(work, "by_minutes")
+status, _, stderr, s = run_lipen(lipen, 2, [os.path.join(
+    source, "tests", "phase_field", "sneddon_2d.prm")] + set_args({
+        "Phase field/Time steps": 4,
+        "Checkpoint/Minutes between checkpoints": 1e-5,
+        "Checkpoint/Checkpoints kept": 2}), out)
+kept = sorted(os.listdir(os.path.join(out, "checkpoints"))) if status == 0 \
+    else []
+chk.check(status == 0 and kept == ["latest", "step-000002", "step-000003"],
+          "checkpoint after every step by wall time, newest two kept: %s" %
+          kept)
 
 # --- cut-backs run out: status failed, completed steps intact -------------
 out, stdout, stderr = run("failed", {
