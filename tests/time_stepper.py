@@ -23,6 +23,9 @@ crack (volume control, l = 0.04, 14 steps):
   stopped keeps its warm starts there);
 - checkpoints by wall time (every 1e-5 min: after every step but the
   last) keep only the newest two;
+- a load singular at a finite time (V_Li = 7/(t - 0.5)) ends with exit
+  status 1 and `failed` ("the time step fell ...") instead of stepping on
+  forever (it stalled at t = 0.5 for ever before);
 - a restart that changes the physics (Phase field/Length scale) is refused
   with exit status 2 naming the entry and without touching the output; one
   that only changes End time is accepted and the change is listed.
@@ -223,6 +226,21 @@ kept = sorted(os.listdir(os.path.join(out, "checkpoints"))) if status == 0 \
 chk.check(status == 0 and kept == ["latest", "step-000002", "step-000003"],
           "checkpoint after every step by wall time, newest two kept: %s" %
           kept)
+
+# --- a load singular at t = 0.5: the loop stops instead of stalling ------
+out = os.path.join(work, "singular")
+start = time.time()
+status, _, stderr, _ = run_lipen(lipen, 2, [os.path.join(
+    source, "parameter_files", "phase_field_sneddon_2d.prm")] + set_args({
+        "Phase field/Loading": "volume",
+        "Phase field/Li volume": "7/(t-0.5)",
+        "Phase field/Time steps": 2}), out, timeout=300)
+s = summary(out)
+chk.check(status == 1 and s["status"] == "failed" and
+          "time step fell" in s["status_reason"] and s["time"] < 0.5 and
+          time.time() - start < 120,
+          "singular load: stops with failed after %d steps in %.0f s (%s)" %
+          (s["steps"], time.time() - start, s.get("status_reason", "")[:60]))
 
 # --- cut-backs run out: status failed, completed steps intact -------------
 out, stdout, stderr = run("failed", {

@@ -330,9 +330,26 @@ namespace lipen
       while (t < T * (1. - 1e-12))
       {
         StepInfo info;
-        info.step     = step + 1;
-        double t_new  = std::min(t + dt, T);
-        bool   failed = false;
+        info.step    = step + 1;
+        double t_new = std::min(t + dt, T);
+        // a loop that stalls (steps shrinking towards a singular load, or
+        // too small to advance t) stops with a status instead of running on
+        const double min_step = prm.min_step_fraction * prm.max_step;
+        if (dt < min_step || !(t_new > t))
+        {
+          status = "failed";
+          reason = "the time step fell to " + JsonObject::number(dt) +
+                   " s at t = " + JsonObject::number(t) + " (below " +
+                   JsonObject::number(min_step) +
+                   " s, the largest step times " +
+                   JsonObject::number(prm.min_step_fraction) +
+                   "): the steps keep being cut back, so the load or the "
+                   "physics cannot be followed past this time; check the "
+                   "load function and " +
+                   prm.cutback_entry;
+          break;
+        }
+        bool failed = false;
         while (true)
         {
           ++info.attempt;

@@ -44,15 +44,17 @@ namespace lipen
   /// The rules of one time loop, filled by each model from its parameters.
   struct TimeStepperParameters
   {
-    double       end_time        = 1;
-    double       max_step        = 0.1; ///< largest step
-    double       initial_step    = 0;   ///< first step; 0: max_step
-    double       growth          = 2;   ///< dt *= growth after a clean step
-    unsigned int max_cutbacks    = 6;   ///< halvings of one step
-    double       max_advance     = 0;   ///< per step (model's units); 0: any
-    unsigned int max_redos       = 10;  ///< redos of one step on a finer mesh
-    unsigned int output_interval = 1;   ///< ParaView output every N steps
-    bool         write_solution  = true;
+    double end_time     = 1;
+    double max_step     = 0.1; ///< largest step
+    double initial_step = 0;   ///< first step; 0: max_step
+    double growth       = 2;   ///< dt *= growth after a clean step
+    /// the run stops (`failed`) when dt falls below this times max_step
+    double       min_step_fraction = 1e-9;
+    unsigned int max_cutbacks      = 6;  ///< halvings of one step
+    double       max_advance       = 0;  ///< per step (model's units); 0: any
+    unsigned int max_redos         = 10; ///< redos of one step on a finer mesh
+    unsigned int output_interval   = 1;  ///< ParaView output every N steps
+    bool         write_solution    = true;
     /// the entry that bounds the cut-backs, for the failure message
     std::string          cutback_entry = "Maximum cut-backs";
     CheckpointParameters checkpoint;
@@ -72,7 +74,10 @@ namespace lipen
    *   circuit`, `arrested`), adapt the mesh, and let dt grow back (doubling,
    *   up to max_step) after a step without cut-back;
    * - checkpoint every N steps / T minutes and on SIGTERM or SIGINT (then
-   *   stop with `interrupted`).
+   *   stop with `interrupted`);
+   * - stop with `failed` when dt has fallen below min_step_fraction times
+   *   the largest step (a load that cannot be followed, e.g. singular at a
+   *   finite time): the loop never stalls.
    * On every exit path summary.json is written with the status
    * (`completed`, `short circuit`, `arrested`, `failed` with the reason,
    * `interrupted`), the final row and the model's own entries.
