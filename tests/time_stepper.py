@@ -26,6 +26,10 @@ crack (volume control, l = 0.04, 14 steps):
 - a load singular at a finite time (V_Li = 7/(t - 0.5)) ends with exit
   status 1 and `failed` ("the time step fell ...") instead of stepping on
   forever (it stalled at t = 0.5 for ever before);
+- SIGKILL at three moments of a run that checkpoints every step (often
+  inside the writing of a checkpoint): `latest` always names a complete
+  checkpoint, and restarting after each kill finishes with the
+  uninterrupted result (1e-6);
 - a restart that changes the physics (Phase field/Length scale) is refused
   with exit status 2 naming the entry and without touching the output; one
   that only changes End time is accepted and the change is listed.
@@ -195,6 +199,49 @@ if s:
     compare(ref_sum["final"], s["final"], 1e-6,
             "SIGTERM at step %d + restart vs uninterrupted" % stopped)
     chk.check(len(rows(out)) == 15, "SIGTERM + restart: 15 rows")
+
+# --- SIGKILL at any moment never spoils the last good checkpoint ----------
+out = os.path.join(work, "sigkill")
+every_step = {"Checkpoint/Steps between checkpoints": 1,
+              "Output/Directory": out}
+restart = []
+for kill_at in [3, 7, 11]:
+    # Output/Directory last: the pattern below finds the ranks by it
+    cmd = mpirun_command(2) + [lipen, prm] + restart + set_args(dict(
+        base, **every_step))
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.time() + 600
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            if len(rows(out)) > kill_at:
+                break
+        except (OSError, csv.Error, KeyError):
+            pass
+        time.sleep(0.01)
+    # no warning: the moment may fall inside the writing of a checkpoint
+    subprocess.run(["pkill", "-KILL", "-f",
+                    "^" + re.escape(lipen) + ".*" + re.escape(out) + "$"])
+    proc.wait(timeout=120)
+    killed = proc.returncode != 0 and len(rows(out)) < 15
+    chk.check(killed, "SIGKILL after row %d stopped the run (exit %d)" %
+              (kill_at, proc.returncode))
+    top = os.path.join(out, "checkpoints")
+    latest = open(os.path.join(top, "latest")).read().strip()
+    complete = all(os.path.isfile(os.path.join(top, latest, f)) for f in [
+        "fields", "fields_fixed.data", "stepper.txt", "statistics.table",
+        "phase_field.txt", "parameters.prm", "solution_records.txt"])
+    chk.check(complete, "SIGKILL after row %d: latest (%s) is complete" %
+              (kill_at, latest))
+    restart = ["--restart"]
+status, _, stderr, s = run_lipen(lipen, 2, [prm] + set_args(dict(
+    base, **every_step)) + ["--restart"], None)
+s = summary(out)
+chk.check(status == 0 and s["status"] == "completed",
+          "three SIGKILLs, then --restart completes (%d) %s" %
+          (status, stderr[-200:]))
+compare(ref_sum["final"], s["final"], 1e-6,
+        "three SIGKILLs + restarts vs uninterrupted")
 
 # --- restart with changed parameters --------------------------------------
 before = open(os.path.join(out, "summary.json")).read()
