@@ -108,6 +108,7 @@ namespace lipen
     , comm(comm)
     , pcout(pcout)
     , root(Utilities::MPI::this_mpi_process(comm) == 0)
+    , writer(directory)
     , time_to_short_circuit(std::numeric_limits<double>::quiet_NaN())
   {
     model.declare_columns(table);
@@ -268,22 +269,15 @@ namespace lipen
     time_to_short_circuit = std::strtod(short_text.c_str(), nullptr);
   }
 
-  RunOutcome
-  TimeStepper::run(const JsonObject  &summary,
-                   const std::string &parameters_text,
-                   const std::string &restart)
+  double
+  TimeStepper::elapsed() const
   {
-    Timer             wall;
-    const StopSignals signals;
-    SolutionWriter    writer(directory);
-    const double      T      = prm.end_time;
-    std::string       status = "completed", reason;
-    header                   = summary;
-    const auto elapsed       = [&]()
-    {
-      return wall_offset + wall.wall_time();
-    };
+    return wall_offset + wall.wall_time();
+  }
 
+  void
+  TimeStepper::start(const std::string &restart)
+  {
     pcout << model.description() << "\n";
     if (restart.empty())
     {
@@ -316,153 +310,175 @@ namespace lipen
     }
     wall_offset = elapsed();
     wall.restart();
-    const bool files = root && !directory.empty();
-    if (files)
+    last_checkpoint = 0;
+    if (root && !directory.empty())
       model.write_files(directory);
     pcout << "\n" << table.screen_header() << "\n";
     if (restart.empty())
       pcout << table.screen_line(0) << "\n";
+  }
 
-    double last_checkpoint = wall.wall_time();
+  bool
+  TimeStepper::solve_step(StepInfo &info, double &t_new, std::string &failure)
+  {
+    // a loop that stalls (steps shrinking towards a singular load, or too
+    // small to advance t) stops with a status instead of running on
+    const double min_step = prm.min_step_fraction * prm.max_step;
+    if (dt < min_step || !(t_new > t))
+    {
+      failure = "the time step fell to " + JsonObject::number(dt) +
+                " s at t = " + JsonObject::number(t) + " (below " +
+                JsonObject::number(min_step) + " s, the largest step times " +
+                JsonObject::number(prm.min_step_fraction) +
+                "): the steps keep being cut back, so the load or the "
+                "physics cannot be followed past this time; check the load "
+                "function and " +
+                prm.cutback_entry;
+      return false;
+    }
+    const auto cut_back = [&]()
+    {
+      model.restore_step();
+      ++info.cutbacks;
+      dt *= 0.5;
+      t_new = t + dt;
+    };
+    while (true)
+    {
+      ++info.attempt;
+      info.time         = t_new;
+      const auto report = model.solve_step(t_new, info);
+      if (report.outcome == StepReport::Outcome::failed)
+      {
+        model.restore_step();
+        failure = report.message;
+        return false;
+      }
+      if (report.outcome == StepReport::Outcome::not_converged)
+      {
+        if (info.cutbacks == prm.max_cutbacks)
+        {
+          model.restore_step();
+          failure =
+            "the step to t = " + JsonObject::number(t_new) +
+            " did not converge after " + std::to_string(info.cutbacks) +
+            " cut-backs" +
+            (report.message.empty() ? "" : " (" + report.message + ")") +
+            "; raise " + prm.cutback_entry +
+            " or the iteration limits, or take smaller steps";
+          return false;
+        }
+        cut_back();
+        continue;
+      }
+      if (info.redos < prm.max_redos && model.wants_redo())
+      {
+        // the solution outran the fine mesh: refine where the converged
+        // state needs it, then redo the step from its start
+        model.adapt();
+        model.restore_step();
+        ++info.redos;
+        continue;
+      }
+      if (prm.max_advance > 0 && info.cutbacks < prm.max_cutbacks &&
+          model.step_advance() > prm.max_advance)
+      {
+        cut_back();
+        continue;
+      }
+      return true;
+    }
+  }
 
+  std::string
+  TimeStepper::finish_step(StepInfo &info, const double t_new)
+  {
+    model.accept_step(t_new, info);
+    ++step;
+    t         = t_new;
+    info.wall = elapsed();
+    auto row  = table.new_row();
+    model.fill_row(row, info);
+    table.add_row(row);
+    write_statistics();
+    if (root && !directory.empty())
+      model.write_files(directory);
+    pcout << table.screen_line(table.n_rows() - 1) << "\n";
+
+    const std::string stop = model.stop_reason();
+    if (prm.write_solution &&
+        (step % prm.output_interval == 0 || finished() || !stop.empty()))
+      model.write_solution(writer, step, t);
+    if (stop == "short circuit")
+    {
+      time_to_short_circuit = t;
+      pcout << "\nThe crack reached the counter electrode at t = " << t
+            << ": short circuit.\n";
+    }
+    return stop;
+  }
+
+  bool
+  TimeStepper::checkpoint_if_due(const std::string &parameters_text)
+  {
+    // on a signal (then stop), every N steps, every T minutes
+    const bool signalled = stop_requested(comm);
+    const bool due =
+      (prm.checkpoint.steps > 0 && step % prm.checkpoint.steps == 0) ||
+      (prm.checkpoint.minutes > 0 &&
+       Utilities::MPI::broadcast(comm,
+                                 wall.wall_time() - last_checkpoint >=
+                                   60. * prm.checkpoint.minutes,
+                                 0));
+    if (!(signalled || due) || finished() || directory.empty())
+      return false;
+    wall_offset = elapsed();
+    wall.restart();
+    last_checkpoint = 0;
+    write_checkpoint(writer, parameters_text);
+    if (signalled)
+      pcout << "\nInterrupted: checkpoint written; continue with "
+               "--restart.\n";
+    return signalled;
+  }
+
+  RunOutcome
+  TimeStepper::run(const JsonObject  &summary,
+                   const std::string &parameters_text,
+                   const std::string &restart)
+  {
+    const StopSignals signals;
+    std::string       status = "completed", reason;
+    header                   = summary;
+    wall.restart();
+    start(restart);
     try
     {
-      while (t < T * (1. - 1e-12))
+      while (!finished())
       {
         StepInfo info;
         info.step    = step + 1;
-        double t_new = std::min(t + dt, T);
-        // a loop that stalls (steps shrinking towards a singular load, or
-        // too small to advance t) stops with a status instead of running on
-        const double min_step = prm.min_step_fraction * prm.max_step;
-        if (dt < min_step || !(t_new > t))
+        double t_new = std::min(t + dt, prm.end_time);
+        if (!solve_step(info, t_new, reason))
         {
           status = "failed";
-          reason = "the time step fell to " + JsonObject::number(dt) +
-                   " s at t = " + JsonObject::number(t) + " (below " +
-                   JsonObject::number(min_step) +
-                   " s, the largest step times " +
-                   JsonObject::number(prm.min_step_fraction) +
-                   "): the steps keep being cut back, so the load or the "
-                   "physics cannot be followed past this time; check the "
-                   "load function and " +
-                   prm.cutback_entry;
           break;
         }
-        bool failed = false;
-        while (true)
-        {
-          ++info.attempt;
-          info.time         = t_new;
-          const auto report = model.solve_step(t_new, info);
-          if (report.outcome == StepReport::Outcome::failed)
-          {
-            model.restore_step();
-            status = "failed";
-            reason = report.message;
-            failed = true;
-            break;
-          }
-          if (report.outcome == StepReport::Outcome::not_converged)
-          {
-            model.restore_step();
-            if (info.cutbacks == prm.max_cutbacks)
-            {
-              status = "failed";
-              reason =
-                "the step to t = " + JsonObject::number(t_new) +
-                " did not converge after " + std::to_string(info.cutbacks) +
-                " cut-backs" +
-                (report.message.empty() ? "" : " (" + report.message + ")") +
-                "; raise " + prm.cutback_entry +
-                " or the iteration limits, or take smaller steps";
-              failed = true;
-              break;
-            }
-            ++info.cutbacks;
-            dt *= 0.5;
-            t_new = t + dt;
-            continue;
-          }
-          if (info.redos < prm.max_redos && model.wants_redo())
-          {
-            // the solution outran the fine mesh: refine where the
-            // converged state needs it, then redo the step from its start
-            model.adapt();
-            model.restore_step();
-            ++info.redos;
-            continue;
-          }
-          if (prm.max_advance > 0 && info.cutbacks < prm.max_cutbacks &&
-              model.step_advance() > prm.max_advance)
-          {
-            model.restore_step();
-            ++info.cutbacks;
-            dt *= 0.5;
-            t_new = t + dt;
-            continue;
-          }
-          break;
-        }
-        if (failed)
-          break;
-
-        model.accept_step(t_new, info);
-        ++step;
-        t         = t_new;
-        info.wall = elapsed();
-        auto row  = table.new_row();
-        model.fill_row(row, info);
-        table.add_row(row);
-        write_statistics();
-        if (files)
-          model.write_files(directory);
-        pcout << table.screen_line(table.n_rows() - 1) << "\n";
-
-        const std::string stop = model.stop_reason();
-        const bool        last = t >= T * (1. - 1e-12);
-        if (prm.write_solution &&
-            (step % prm.output_interval == 0 || last || !stop.empty()))
-          model.write_solution(writer, step, t);
+        const std::string stop = finish_step(info, t_new);
         if (!stop.empty())
         {
           status = stop;
-          if (stop == "short circuit")
-          {
-            time_to_short_circuit = t;
-            pcout << "\nThe crack reached the counter electrode at t = " << t
-                  << ": short circuit.\n";
-          }
           break;
         }
         model.adapt();
         if (info.cutbacks == 0)
           dt = std::min(prm.max_step, prm.growth * dt);
-
-        // checkpoints: on a signal (then stop), every N steps, every T min
-        const bool signalled = stop_requested(comm);
-        const bool due =
-          (prm.checkpoint.steps > 0 && step % prm.checkpoint.steps == 0) ||
-          (prm.checkpoint.minutes > 0 &&
-           Utilities::MPI::broadcast(comm,
-                                     wall.wall_time() - last_checkpoint >=
-                                       60. * prm.checkpoint.minutes,
-                                     0));
-        if ((signalled || due) && t < T * (1. - 1e-12) && !directory.empty())
+        if (checkpoint_if_due(parameters_text))
         {
-          wall_offset = elapsed();
-          wall.restart();
-          last_checkpoint = 0;
-          write_checkpoint(writer, parameters_text);
-          if (signalled)
-          {
-            status = "interrupted";
-            reason = "stopped by a signal after step " + std::to_string(step) +
-                     "; continue with --restart";
-            pcout << "\nInterrupted: checkpoint written; continue with "
-                     "--restart.\n";
-            break;
-          }
+          status = "interrupted";
+          reason = "stopped by a signal after step " + std::to_string(step) +
+                   "; continue with --restart";
+          break;
         }
       }
     }

@@ -147,47 +147,35 @@ namespace lipen
     }
   } // namespace
 
-  int
-  run_sweep(const RunParameters &parameters,
-            MPI_Comm             comm,
-            ConditionalOStream  &pcout)
+  namespace
   {
-    Timer              wall;
-    const StopSignals  signals;
-    const bool         root = Utilities::MPI::this_mpi_process(comm) == 0;
-    const std::string &dir  = parameters.output.directory;
-    const auto         axes = parse_sweep(parameters.study.vary);
-    parameters.output.create_directory(comm);
-
-    // all combinations, the last axis fastest
-    std::vector<std::vector<std::string>> cases{{}};
-    for (const auto &axis : axes)
+    /// All combinations of the axes' values, the last axis fastest.
+    std::vector<std::vector<std::string>>
+    sweep_cases(const std::vector<SweepAxis> &axes)
     {
-      std::vector<std::vector<std::string>> next;
-      for (const auto &c : cases)
-        for (const auto &v : axis.values)
-        {
-          next.push_back(c);
-          next.back().push_back(v);
-        }
-      cases = next;
+      std::vector<std::vector<std::string>> cases{{}};
+      for (const auto &axis : axes)
+      {
+        std::vector<std::vector<std::string>> next;
+        for (const auto &c : cases)
+          for (const auto &v : axis.values)
+          {
+            next.push_back(c);
+            next.back().push_back(v);
+          }
+        cases = next;
+      }
+      return cases;
     }
-    pcout << "lipen: sweep of " << to_string(parameters.study.model) << " over "
-          << cases.size() << " cases (";
-    for (std::size_t a = 0; a < axes.size(); ++a)
-      pcout << (a ? " x " : "") << axes[a].entry << " ["
-            << axes[a].values.size() << "]";
-    pcout << "), " << Utilities::MPI::n_mpi_processes(comm)
-          << " MPI rank(s), into " << dir << "\n";
 
-    std::vector<std::string> names;
-    std::vector<CaseRow>     rows;
-    unsigned int             n_failed = 0, n_skipped = 0;
-    bool                     interrupted = false;
-    const auto               write_table = [&]()
+    /// study.csv: one row per case, the union of the result columns.
+    std::string
+    study_table(const RunParameters                         &parameters,
+                const std::vector<SweepAxis>                &axes,
+                const std::vector<std::vector<std::string>> &cases,
+                const std::vector<std::string>              &names,
+                const std::vector<CaseRow>                  &rows)
     {
-      if (!root)
-        return;
       std::vector<std::string> keys;
       for (const auto &r : rows)
         for (const auto &[k, v] : r.values)
@@ -219,21 +207,21 @@ namespace lipen
         }
         csv << ',' << csv_field(rows[c].message) << '\n';
       }
-      write_file_atomically(dir + "/study.csv", csv.str());
-    };
+      return csv.str();
+    }
 
-    for (std::size_t c = 0; c < cases.size() && !interrupted; ++c)
+    /// Run (or skip, or continue) one case in @p case_dir; every failure of
+    /// the case becomes its row.
+    CaseRow
+    sweep_case(const RunParameters            &parameters,
+               const std::vector<SweepAxis>   &axes,
+               const std::vector<std::string> &values,
+               const std::string              &case_dir,
+               MPI_Comm                        comm,
+               ConditionalOStream             &pcout,
+               bool                           &skipped)
     {
-      std::ostringstream name;
-      name << "case-" << std::setw(3) << std::setfill('0') << c;
-      names.push_back(name.str());
-      const std::string case_dir = dir + "/" + name.str();
-      pcout << "\n=== " << name.str() << ":";
-      for (std::size_t a = 0; a < axes.size(); ++a)
-        pcout << " " << axes[a].entry << " = " << cases[c][a]
-              << (a + 1 < axes.size() ? "," : "");
-      pcout << "\n";
-
+      skipped = false;
       CaseRow row;
       try
       {
@@ -248,14 +236,14 @@ namespace lipen
                             "single"));
         apply_override(prm, "Output/Directory=" + case_dir);
         for (std::size_t a = 0; a < axes.size(); ++a)
-          apply_override(prm, axes[a].entry + "=" + cases[c][a]);
+          apply_override(prm, axes[a].entry + "=" + values[a]);
         RunParameters p;
         p.parse_parameters(prm);
 
         // resume: a finished case with the same parameters is kept; an
         // interrupted phase-field case continues from its checkpoint
         std::string decision;
-        if (root)
+        if (Utilities::MPI::this_mpi_process(comm) == 0)
         {
           const CaseRow old  = read_row(case_dir + "/study_row.txt");
           const bool    same = read_text(case_dir + "/parameters.prm") ==
@@ -269,42 +257,78 @@ namespace lipen
         decision = Utilities::MPI::broadcast(comm, decision, 0);
         if (decision == "skip")
         {
-          row = read_row(case_dir + "/study_row.txt");
-          ++n_skipped;
+          skipped = true;
+          row     = read_row(case_dir + "/study_row.txt");
           pcout << "    finished in an earlier run (" << row.status
                 << "): skipped\n";
+          return row;
         }
-        else
-        {
-          if (decision == "restart")
-            p.restart = "latest";
-          row = run_case(p, parameters.study.model, comm, pcout);
-        }
+        if (decision == "restart")
+          p.restart = "latest";
+        return run_case(p, parameters.study.model, comm, pcout);
       }
       catch (const InputError &e)
       {
-        row         = CaseRow();
-        row.status  = "failed";
         row.message = std::string("bad input: ") + e.what();
       }
       catch (const NumericalFailure &e)
       {
-        row         = CaseRow();
-        row.status  = "failed";
         row.message = e.what();
       }
       catch (const OutputError &e)
       {
-        row         = CaseRow();
-        row.status  = "failed";
         row.message = e.what();
       }
       catch (const dealii::ExceptionBase &e)
       {
-        row         = CaseRow();
-        row.status  = "failed";
         row.message = deal_ii_message(e);
       }
+      row.values.clear();
+      row.status = "failed";
+      return row;
+    }
+  } // namespace
+
+  int
+  run_sweep(const RunParameters &parameters,
+            MPI_Comm             comm,
+            ConditionalOStream  &pcout)
+  {
+    Timer              wall;
+    const StopSignals  signals;
+    const bool         root  = Utilities::MPI::this_mpi_process(comm) == 0;
+    const std::string &dir   = parameters.output.directory;
+    const auto         axes  = parse_sweep(parameters.study.vary);
+    const auto         cases = sweep_cases(axes);
+    parameters.output.create_directory(comm);
+    pcout << "lipen: sweep of " << to_string(parameters.study.model) << " over "
+          << cases.size() << " cases (";
+    for (std::size_t a = 0; a < axes.size(); ++a)
+      pcout << (a ? " x " : "") << axes[a].entry << " ["
+            << axes[a].values.size() << "]";
+    pcout << "), " << Utilities::MPI::n_mpi_processes(comm)
+          << " MPI rank(s), into " << dir << "\n";
+
+    std::vector<std::string> names;
+    std::vector<CaseRow>     rows;
+    unsigned int             n_failed = 0, n_skipped = 0;
+    bool                     interrupted = false;
+    for (std::size_t c = 0; c < cases.size() && !interrupted; ++c)
+    {
+      std::ostringstream name;
+      name << "case-" << std::setw(3) << std::setfill('0') << c;
+      names.push_back(name.str());
+      const std::string case_dir = dir + "/" + name.str();
+      pcout << "\n=== " << name.str() << ":";
+      for (std::size_t a = 0; a < axes.size(); ++a)
+        pcout << " " << axes[a].entry << " = " << cases[c][a]
+              << (a + 1 < axes.size() ? "," : "");
+      pcout << "\n";
+
+      bool          skipped = false;
+      const CaseRow row =
+        sweep_case(parameters, axes, cases[c], case_dir, comm, pcout, skipped);
+      n_skipped += skipped;
       if (!finished(row.status))
         pcout << "    " << name.str() << ": " << row.status << ": "
               << row.message << "\n";
@@ -317,8 +341,10 @@ namespace lipen
       {
         std::filesystem::create_directories(case_dir);
         write_file_atomically(case_dir + "/study_row.txt", row_text(row));
+        write_file_atomically(
+          dir + "/study.csv",
+          study_table(parameters, axes, cases, names, rows));
       }
-      write_table();
       if (!interrupted && stop_requested(comm))
         interrupted = true;
     }

@@ -1,11 +1,13 @@
 #pragma once
 
 #include <lipen/output/json.h>
+#include <lipen/output/solution_output.h>
 #include <lipen/output/table.h>
 #include <lipen/simulator/step_model.h>
 
 #include <deal.II/base/conditional_ostream.h>
 #include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/timer.h>
 
 #include <mpi.h>
 
@@ -15,8 +17,6 @@
 
 namespace lipen
 {
-  class SolutionWriter;
-
   /// Subsection `Checkpoint`: when a time-dependent run writes a
   /// checkpoint (it always does on SIGTERM/SIGINT).
   struct CheckpointParameters
@@ -132,6 +132,29 @@ namespace lipen
     }
 
   private:
+    /// The initial state (step 0) or the state of the checkpoint @p restart.
+    void
+    start(const std::string &restart);
+    /// Solve the step to @p t_new with cut-backs and redos; false (with
+    /// @p failure) if it cannot be done.
+    bool
+    solve_step(StepInfo &info, double &t_new, std::string &failure);
+    /// Accept the solved step, record and write it; returns the model's
+    /// stop reason ("" to go on).
+    std::string
+    finish_step(StepInfo &info, double t_new);
+    /// Write a checkpoint when one is due; true when a signal asked to stop.
+    bool
+    checkpoint_if_due(const std::string &parameters_text);
+    bool
+    finished() const
+    {
+      return t >= prm.end_time * (1. - 1e-12);
+    }
+    /// Wall time of the run, restarts included [s].
+    double
+    elapsed() const;
+
     void
     write_statistics() const;
     void
@@ -149,10 +172,13 @@ namespace lipen
     dealii::ConditionalOStream &pcout;
     const bool                  root;
 
-    Table       table;
-    JsonObject  header;
-    std::string restarted_from;
-    double      wall_offset = 0;
+    Table          table;
+    SolutionWriter writer;
+    JsonObject     header;
+    dealii::Timer  wall;
+    double         last_checkpoint = 0;
+    std::string    restarted_from;
+    double         wall_offset = 0;
 
     // the stepper's state (what a checkpoint stores)
     double       t = 0, dt = 0;
