@@ -192,8 +192,7 @@ namespace lipen
   }
 
   void
-  TimeStepper::write_checkpoint(const SolutionWriter &writer,
-                                const std::string    &parameters_text)
+  TimeStepper::write_checkpoint(const std::string &parameters_text)
   {
     namespace fs           = std::filesystem;
     const std::string top  = directory + "/checkpoints";
@@ -435,7 +434,7 @@ namespace lipen
     wall_offset = elapsed();
     wall.restart();
     last_checkpoint = 0;
-    write_checkpoint(writer, parameters_text);
+    write_checkpoint(parameters_text);
     if (signalled)
       pcout << "\nInterrupted: checkpoint written; continue with "
                "--restart.\n";

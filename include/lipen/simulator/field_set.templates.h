@@ -111,7 +111,7 @@ namespace lipen
                                     group.vectors.end()));
     }
     for (const auto &q : quadrature_groups)
-      const_cast<Tria &>(tria).register_data_attach(
+      tria.register_data_attach(
         [&q](const CellIterator &cell, const typename Tria::CellStatus)
         {
           std::vector<char>   bytes(q.values_per_cell * sizeof(double));

@@ -160,8 +160,7 @@ namespace lipen
     void
     write_summary(const std::string &status, const std::string &reason) const;
     void
-    write_checkpoint(const SolutionWriter &writer,
-                     const std::string    &parameters_text);
+    write_checkpoint(const std::string &parameters_text);
     void
     read_checkpoint(const std::string &dir);
 
