@@ -15,3 +15,21 @@ def reexec_with_system_python(err):
         os.execv(system, [system] + sys.argv)
     print(f"{os.path.basename(sys.argv[0])}: error: {err}", file=sys.stderr)
     sys.exit(1)
+
+
+def run_label(directory):
+    """One line naming the run that wrote `directory`, from the header of
+    its summary.json (program, version, git revision, ranks, study,
+    status), for a figure's footnote; '' if there is none."""
+    import json
+    try:
+        with open(os.path.join(directory, "summary.json")) as f:
+            s = json.load(f)
+    except (OSError, ValueError):
+        return ""
+    parts = [f"{s.get('program', 'lipen')} {s.get('version', '?')}"
+             f" (git {s.get('git_revision', '?')})",
+             f"{s.get('mpi_ranks', '?')} rank(s)",
+             f"study {s.get('study', '?')}",
+             f"status {s.get('status', '?')}"]
+    return ", ".join(parts)

@@ -21,7 +21,7 @@ import csv  # noqa: E402
 import math  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lipen_python import reexec_with_system_python  # noqa: E402
+from lipen_python import reexec_with_system_python, run_label  # noqa: E402
 
 try:
     import matplotlib
@@ -110,7 +110,10 @@ def main():
     for a in ax:
         a.grid(True, which="both", alpha=0.3)
         a.legend(fontsize=7)
-    fig.tight_layout()
+    label = run_label(os.path.dirname(os.path.abspath(args.csv)))
+    fig.tight_layout(rect=(0, 0.04 if label else 0, 1, 1))
+    if label:
+        fig.text(0.01, 0.01, label, fontsize=7, color="0.4")
     out = args.out or os.path.join(os.path.dirname(os.path.abspath(args.csv)),
                                    "critical_current.png")
     fig.savefig(out, dpi=130)

@@ -25,7 +25,7 @@ import os
 import sys
 
 
-from lipen_python import reexec_with_system_python
+from lipen_python import reexec_with_system_python, run_label
 
 
 try:
@@ -150,7 +150,11 @@ def main():
         ax.legend(fontsize="small")
     axes[0].set_title("crack-extension stress vs defect size")
     axes[1].set_title("critical overpotential vs defect size")
-    fig.tight_layout()
+    # the run that wrote the table (summary.json beside it)
+    label = run_label(os.path.dirname(os.path.abspath(args.csv)))
+    fig.tight_layout(rect=(0, 0.04 if label else 0, 1, 1))
+    if label:
+        fig.text(0.01, 0.01, label, fontsize=7, color="0.4")
     try:
         fig.savefig(out, dpi=150)
     except OSError as e:

@@ -3,10 +3,8 @@
 
 #include <lipen/base/exceptions.h>
 #include <lipen/base/memory.h>
-#include <lipen/simulator/phase_field_model.h>
 #include <lipen/simulator/run_parameters.h>
 #include <lipen/study/study.h>
-#include <lipen/study/study_runner.h>
 
 #include <deal.II/base/exceptions.h>
 #include <deal.II/base/mpi.h>
@@ -92,50 +90,47 @@ namespace
                                               char **) = preinit_huge_pages;
 } // namespace
 
-int
-main(int argc, char **argv)
+namespace
 {
-  dealii::Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
-  MPI_Comm                                 comm = MPI_COMM_WORLD;
-  const bool root = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
-  dealii::ConditionalOStream pcout(std::cout, root);
-  // deal.II would otherwise print its own traces for user errors
-  dealii::deal_II_exceptions::disable_abort_on_exception();
-
-  try
+  /// What the command line asks for.
+  struct CommandLine
   {
     std::string              file;
     std::vector<std::string> sets;
+    bool                     help             = false;
     bool                     print_parameters = false;
     bool                     dry_run          = false;
     std::string              restart;
+  };
+
+  CommandLine
+  parse_command_line(int argc, char **argv)
+  {
+    CommandLine cmd;
     for (int i = 1; i < argc; ++i)
     {
       const std::string arg = argv[i];
       if (is_help_option(argv[i]))
-      {
-        pcout << usage_text;
-        return 0;
-      }
+        cmd.help = true;
       else if (arg == print_parameters_option)
-        print_parameters = true;
+        cmd.print_parameters = true;
       else if (arg == dry_run_option)
-        dry_run = true;
+        cmd.dry_run = true;
       else if (arg == "--set")
       {
         if (i + 1 >= argc)
           throw lipen::InputError(
             "--set needs an argument 'Subsection/Entry=value'");
-        sets.emplace_back(argv[++i]);
+        cmd.sets.emplace_back(argv[++i]);
       }
       else if (arg.rfind("--set=", 0) == 0)
-        sets.push_back(arg.substr(6));
+        cmd.sets.push_back(arg.substr(6));
       else if (arg == "--restart")
-        restart = "latest";
+        cmd.restart = "latest";
       else if (arg.rfind("--restart=", 0) == 0)
       {
-        restart = arg.substr(10);
-        if (restart.empty())
+        cmd.restart = arg.substr(10);
+        if (cmd.restart.empty())
           throw lipen::InputError("--restart= needs a checkpoint directory");
       }
       else if (arg.size() > 1 && arg[0] == '-')
@@ -148,71 +143,91 @@ main(int argc, char **argv)
         if (i + 1 < argc && argv[i + 1][0] != '-')
           ++i;
       }
-      else if (file.empty())
-        file = arg;
+      else if (cmd.file.empty())
+        cmd.file = arg;
       else
-        throw lipen::InputError("more than one parameter file given ('" + file +
-                                "' and '" + arg + "')");
+        throw lipen::InputError("more than one parameter file given ('" +
+                                cmd.file + "' and '" + arg + "')");
     }
+    return cmd;
+  }
 
-    dealii::ParameterHandler prm;
+  /// The parameter file (if any), then the --set overrides.
+  void
+  read_parameters(const CommandLine &cmd, dealii::ParameterHandler &prm)
+  {
     lipen::RunParameters::declare_parameters(prm);
-    if (!file.empty())
+    if (!cmd.file.empty())
     {
-      if (!std::filesystem::is_regular_file(file))
-        throw lipen::InputError("parameter file '" + file +
+      if (!std::filesystem::is_regular_file(cmd.file))
+        throw lipen::InputError("parameter file '" + cmd.file +
                                 "' not found or not a regular file");
       try
       {
-        prm.parse_input(file);
+        prm.parse_input(cmd.file);
       }
       catch (const dealii::ExceptionBase &e)
       {
-        throw lipen::InputError("in parameter file '" + file +
+        throw lipen::InputError("in parameter file '" + cmd.file +
                                 "': " + lipen::deal_ii_message(e));
       }
     }
-    for (const auto &s : sets)
+    for (const auto &s : cmd.sets)
       lipen::apply_override(prm, s);
+  }
 
-    if (print_parameters)
+  /// Parse the command line and the parameters, run; the exit status.
+  int
+  run(int argc, char **argv, MPI_Comm comm, dealii::ConditionalOStream &pcout)
+  {
+    const CommandLine cmd = parse_command_line(argc, argv);
+    if (cmd.help)
     {
-      if (root)
+      pcout << usage_text;
+      return lipen::exit_success;
+    }
+    dealii::ParameterHandler prm;
+    read_parameters(cmd, prm);
+    if (cmd.print_parameters)
+    {
+      if (dealii::Utilities::MPI::this_mpi_process(comm) == 0)
         prm.print_parameters(std::cout,
                              dealii::ParameterHandler::OutputStyle::PRM);
-      return 0;
+      return lipen::exit_success;
     }
 
     lipen::RunParameters parameters;
     parameters.parse_parameters(prm);
-    parameters.restart = restart;
-    if (!restart.empty() &&
+    parameters.restart = cmd.restart;
+    if (!cmd.restart.empty() &&
         parameters.study.type != lipen::StudyType::phase_field)
       throw lipen::InputError(
         "--restart: only time-dependent runs (Study/Type = phase field) "
         "write checkpoints");
-    if (dry_run)
+    if (cmd.dry_run)
     {
       pcout << "lipen: parameters are valid ("
-            << (file.empty() ? std::string("built-in defaults") : file) << ")"
-            << std::endl;
-      return 0;
-    }
-    if (parameters.study.type == lipen::StudyType::sweep)
-      return lipen::run_sweep(parameters, comm, pcout);
-    if (parameters.study.type == lipen::StudyType::phase_field)
-    {
-      // before any computation: an unwritable directory is an input error
-      parameters.output.create_directory(comm);
-      const std::string status =
-        lipen::run_phase_field(parameters, comm, pcout).status;
-      if (status == "failed")
-        return lipen::exit_failed;
-      if (status == "interrupted")
-        return lipen::exit_interrupted;
+            << (cmd.file.empty() ? std::string("built-in defaults") : cmd.file)
+            << ")" << std::endl;
       return lipen::exit_success;
     }
-    lipen::run_study(parameters, comm, pcout);
+    return lipen::run_study(parameters, comm, pcout);
+  }
+} // namespace
+
+int
+main(int argc, char **argv)
+{
+  dealii::Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
+  MPI_Comm                                 comm = MPI_COMM_WORLD;
+  const bool root = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
+  dealii::ConditionalOStream pcout(std::cout, root);
+  // deal.II would otherwise print its own traces for user errors
+  dealii::deal_II_exceptions::disable_abort_on_exception();
+
+  try
+  {
+    return run(argc, argv, comm, pcout);
   }
   catch (const lipen::InputError &e)
   {

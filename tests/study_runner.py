@@ -17,6 +17,15 @@ product of varied entries, one folder and status per case, one table.
 - a phase-field sweep (Sneddon, two pressures): each row is the case's last
   statistics row, and the crack volume scales with the pressure (1e-5: the
   pressure also enters the damage equation, which the band barely feels);
+- the defect-size study is a study of single-defect cases: 3 sizes x 2
+  materials, one folder each, and its defect_size_study.csv rows equal the
+  cases' own summary.json; solution.pvd names every case's fields (which
+  exist). A case whose folder cannot be created (a plain file in its place)
+  is recorded as failed naming Output/Directory, the study goes on (exit 1)
+  and fits the 5 others; with the file removed, the rerun runs only that
+  case and gives defect_size_study.csv and defect_size_fit.csv identical to
+  the uninterrupted study, and statistics.csv identical but for the wall
+  times;
 - a bad Study/Vary (unknown entry, bad range, varied Output) is refused with
   exit status 2 naming Study/Vary.
 Usage: study_runner.py LIPEN WORKDIR SOURCE_DIR
@@ -187,6 +196,87 @@ if status == 0:
     chk.check(len(volumes) == 2 and abs(volumes[1] / volumes[0] - 2) < 1e-5,
               "crack volume linear in the pressure: ratio %.8f" %
               (volumes[1] / volumes[0] if len(volumes) == 2 else 0))
+
+# --- the defect-size study: a study of single-defect cases -----------------
+law = {"Study/Type": "defect size", "Study/Defect sizes": "1e-6, 1e-5, 1e-4",
+       "Study/Materials": "lps_glass, llzto_single_crystal",
+       "Geometry/Defect type": "edge slit", "Geometry/Height": 1e-2,
+       "Geometry/Width": 2e-2}
+
+
+def read_csv(path):
+    with open(path) as f:
+        return list(csv.DictReader(l for l in f if not l.startswith("#")))
+
+
+def without_times(path):
+    return [{k: v for k, v in r.items() if not k.endswith("_s")}
+            for r in read_csv(path)]
+
+
+law_ref = os.path.join(work, "law_reference")
+status, _, stderr, _ = run_lipen(lipen, 2, set_args(law), law_ref)
+chk.check(status == 0, "defect-size study runs (%d) %s" %
+          (status, stderr[-200:]))
+if status == 0:
+    rows = read_csv(os.path.join(law_ref, "defect_size_study.csv"))
+    chk.check(len(rows) == 6 and all(os.path.isdir(os.path.join(
+        law_ref, "case-%03d" % k)) for k in range(6)),
+        "6 rows and 6 case folders")
+    for k, r in enumerate(rows):
+        with open(os.path.join(law_ref, "case-%03d" % k,
+                               "summary.json")) as f:
+            case = json.load(f)["cases"][0]
+        chk.check(case["material"] == r["material"] and
+                  abs(case["Y"] - float(r["Y"])) <= 1e-7 * case["Y"] and
+                  abs(case["sigma0_max_Pa"] - float(r["sigma0_max_Pa"])) <=
+                  1e-7 * case["sigma0_max_Pa"],
+                  "case-%03d is row %d of defect_size_study.csv" % (k, k))
+    with open(os.path.join(law_ref, "solution.pvd")) as f:
+        files = re.findall(r'file="([^"]+)"', f.read())
+    chk.check(len(files) == 6 and all(
+        os.path.exists(os.path.join(law_ref, p)) and
+        p.startswith("case-%03d/" % k) for k, p in enumerate(files)),
+        "solution.pvd names the 6 cases' fields: %s" % files[:2])
+
+law_out = os.path.join(work, "law_failed_case")
+os.makedirs(law_out, exist_ok=True)
+with open(os.path.join(law_out, "case-002"), "w") as f:
+    f.write("a file where the case folder should be\n")
+status, stdout, stderr, _ = run_lipen(lipen, 2, set_args(law), law_out)
+with open(os.path.join(law_out, "summary.json")) as f:
+    s = json.load(f)
+rows = read_csv(os.path.join(law_out, "study.csv"))
+chk.check(status == 1 and s["status"] == "failed" and len(rows) == 6 and
+          rows[2]["status"] == "failed" and
+          "Output/Directory" in rows[2]["message"] and
+          all(r["status"] == "completed" for k, r in enumerate(rows)
+              if k != 2),
+          "an unwritable case folder: that case failed naming "
+          "Output/Directory, the 5 others completed, exit 1 (%d): %s" %
+          (status, rows[2]["message"][:100] if len(rows) > 2 else ""))
+chk.check(len(read_csv(os.path.join(law_out, "defect_size_study.csv"))) == 5
+          and len(s["fits"]) == 4,
+          "the tables and fits use the 5 completed cases (%d fits)" %
+          len(s["fits"]))
+os.remove(os.path.join(law_out, "case-002"))
+mtimes = {k: os.stat(os.path.join(law_out, "case-%03d" % k,
+                                  "summary.json")).st_mtime_ns
+          for k in (0, 1, 3, 4, 5)}
+status, stdout, stderr, _ = run_lipen(lipen, 2, set_args(law), law_out)
+chk.check(status == 0 and "5 of 6 cases finished in an earlier run" in stdout
+          and all(os.stat(os.path.join(law_out, "case-%03d" % k,
+                                       "summary.json")).st_mtime_ns == t
+                  for k, t in mtimes.items()),
+          "the rerun ran only the failed case (%d)" % status)
+for name in ("defect_size_study.csv", "defect_size_fit.csv"):
+    chk.check(open(os.path.join(law_out, name)).read() ==
+              open(os.path.join(law_ref, name)).read(),
+              "rerun %s equals the uninterrupted study's" % name)
+chk.check(without_times(os.path.join(law_out, "statistics.csv")) ==
+          without_times(os.path.join(law_ref, "statistics.csv")),
+          "rerun statistics.csv equals the uninterrupted study's (but for "
+          "the wall times)")
 
 # --- bad Study/Vary ---------------------------------------------------------
 for what, vary in [("unknown entry", "Geometry/Defect depth = 1, 2"),

@@ -1,4 +1,5 @@
 #include <lipen/base/exceptions.h>
+#include <lipen/base/selection.h>
 #include <lipen/geometry/boundary_ids.h>
 #include <lipen/geometry/defect_geometry.h>
 
@@ -105,23 +106,32 @@ namespace lipen
     prm.leave_subsection();
   }
 
+  namespace
+  {
+    const std::pair<CounterSupport, const char *> counter_support_names[] =
+      {{CounterSupport::roller, "roller"}, {CounterSupport::free, "free"}};
+  } // namespace
+
   void
   GeometryParameters::parse_parameters(ParameterHandler &prm)
   {
     prm.enter_subsection("Geometry");
-    defect                    = defect_type_from_string(prm.get("Defect type"));
-    width                     = prm.get_double("Width");
-    height                    = prm.get_double("Height");
-    defect_size               = prm.get_double("Defect size");
-    coarse_cells              = prm.get_integer("Coarse cells");
-    tip_refinement            = prm.get_double("Tip refinement");
-    face_refinement           = prm.get_double("Face refinement");
-    grading                   = prm.get_double("Grading");
-    counter_electrode_support = prm.get("Counter electrode support");
-    notch_radius              = prm.get_double("Notch tip radius");
-    depth                     = prm.get_double("Depth");
-    aspect_ratio              = prm.get_double("Flaw aspect ratio");
-    mesh_directory            = prm.get("Mesh directory");
+    defect          = defect_type_from_string(prm.get("Defect type"));
+    width           = prm.get_double("Width");
+    height          = prm.get_double("Height");
+    defect_size     = prm.get_double("Defect size");
+    coarse_cells    = prm.get_integer("Coarse cells");
+    tip_refinement  = prm.get_double("Tip refinement");
+    face_refinement = prm.get_double("Face refinement");
+    grading         = prm.get_double("Grading");
+    counter_electrode_support =
+      parse_selection(prm.get("Counter electrode support"),
+                      counter_support_names,
+                      "Geometry/Counter electrode support");
+    notch_radius   = prm.get_double("Notch tip radius");
+    depth          = prm.get_double("Depth");
+    aspect_ratio   = prm.get_double("Flaw aspect ratio");
+    mesh_directory = prm.get("Mesh directory");
     prm.leave_subsection();
   }
 
@@ -480,7 +490,7 @@ namespace lipen
       crack_front.tip[1]                           = prm.height - c;
       crack_front.direction[1]                     = -1;
       symmetry[boundary_ids::crack_plane_symmetry] = 0;
-      if (prm.counter_electrode_support == "roller")
+      if (prm.counter_electrode_support == CounterSupport::roller)
         symmetry[boundary_ids::counter_electrode] = 1;
       else
         pins.emplace_back(Point<dim>(), 1);
@@ -498,7 +508,7 @@ namespace lipen
       symmetry[boundary_ids::symmetry_2]           = 0;
       if (prm.defect == DefectType::penny)
         symmetry[boundary_ids::symmetry_3] = 1;
-      else if (prm.counter_electrode_support == "roller")
+      else if (prm.counter_electrode_support == CounterSupport::roller)
         symmetry[boundary_ids::counter_electrode] = 1;
       else
       {

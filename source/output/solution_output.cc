@@ -38,7 +38,7 @@ namespace lipen
                                           comm,
                                           5,
                                           0);
-    records.emplace_back(time, "solution/" + pvtu);
+    pvd_records.emplace_back(time, "solution/" + pvtu);
     // every rank's piece is complete before the PVD names the step
     MPI_Barrier(comm);
     if (Utilities::MPI::this_mpi_process(comm) == 0)
@@ -49,15 +49,15 @@ namespace lipen
   SolutionWriter::write_pvd() const
   {
     std::ostringstream pvd;
-    DataOutBase::write_pvd_record(pvd, records);
+    DataOutBase::write_pvd_record(pvd, pvd_records);
     write_file_atomically(directory + "/solution.pvd", pvd.str());
   }
 
   void
   SolutionWriter::save_records(std::ostream &out) const
   {
-    out << std::setprecision(17) << records.size() << '\n';
-    for (const auto &[time, file] : records)
+    out << std::setprecision(17) << pvd_records.size() << '\n';
+    for (const auto &[time, file] : pvd_records)
       out << time << ' ' << file << '\n';
   }
 
@@ -66,16 +66,16 @@ namespace lipen
   {
     std::size_t n = 0;
     in >> n;
-    records.clear();
+    pvd_records.clear();
     for (std::size_t k = 0; k < n && in; ++k)
     {
       double      time = 0;
       std::string file;
       in >> time >> file;
-      records.emplace_back(time, file);
+      pvd_records.emplace_back(time, file);
     }
     if (!in)
-      throw InputError("--restart: the ParaView records of the checkpoint "
+      throw InputError("--restart: the ParaView pvd_records of the checkpoint "
                        "are damaged");
   }
 

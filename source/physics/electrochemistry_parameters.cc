@@ -202,7 +202,7 @@ namespace lipen
     transient               = prm.get_bool("Sealed transient");
     end_time                = prm.get_double("End time");
     time_steps              = prm.get_integer("Time steps");
-    flow_law                = prm.get("Li flow law");
+    flow_law                = flow_law_from_string(prm.get("Li flow law"));
     li_viscosity            = prm.get_double("Li viscosity");
     creep_exponent          = prm.get_double("Li creep exponent");
     creep_reference_stress  = prm.get_double("Li creep reference stress");

@@ -1,4 +1,5 @@
 #include <lipen/base/exceptions.h>
+#include <lipen/base/selection.h>
 #include <lipen/physics/lithium_flow.h>
 
 #include <algorithm>
@@ -7,10 +8,30 @@
 
 namespace lipen
 {
+  namespace
+  {
+    const std::pair<FlowLaw, const char *> flow_law_names[] =
+      {{FlowLaw::newtonian, "newtonian"}, {FlowLaw::power_law, "power law"}};
+  } // namespace
+
+  std::string
+  to_string(const FlowLaw law)
+  {
+    return selection_name(law, flow_law_names);
+  }
+
+  FlowLaw
+  flow_law_from_string(const std::string &name)
+  {
+    return parse_selection(name,
+                           flow_law_names,
+                           "Electrochemistry/Li flow law");
+  }
+
   double
   LithiumFlowLaw::flux(const double w, const double gradient) const
   {
-    if (law == "newtonian")
+    if (law == FlowLaw::newtonian)
       return w * w * w * gradient / (12. * viscosity);
     const double h = 0.5 * w, m = exponent;
     return std::copysign(2. * std::pow(h, m + 2) / (m + 2) * rate_reference *
@@ -21,7 +42,7 @@ namespace lipen
   double
   LithiumFlowLaw::flux_derivative(const double w, const double gradient) const
   {
-    if (law == "newtonian")
+    if (law == FlowLaw::newtonian)
       return w * w * w / (12. * viscosity);
     const double h = 0.5 * w, m = exponent;
     return 2. * std::pow(h, m + 2) / (m + 2) * rate_reference * m *
@@ -219,7 +240,7 @@ namespace lipen
     {
       double       G;
       const double h = 0.5 * g.opening[l];
-      if (law.law == "newtonian")
+      if (law.law == FlowLaw::newtonian)
         G = 12. * law.viscosity * r.flux[l] / std::pow(g.opening[l], 3);
       else
         G = std::copysign(law.tau_reference *

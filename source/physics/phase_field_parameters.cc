@@ -11,8 +11,10 @@ namespace lipen
   {
     const std::pair<DamageModel, const char *> model_names[] =
       {{DamageModel::AT2, "AT2"}, {DamageModel::AT1, "AT1"}};
-    const std::pair<Loading, const char *> loading_names[] =
-      {{Loading::pressure, "pressure"}, {Loading::volume, "volume"}};
+    const std::pair<Loading, const char *> loading_names[] = {
+      {Loading::pressure, "pressure"},
+      {Loading::volume, "volume"},
+      {Loading::plating, "plating"}};
     const std::pair<InitialCrack, const char *> initial_crack_names[] = {
       {InitialCrack::damage_band, "damage band"},
       {InitialCrack::notch, "notch"}};
@@ -83,15 +85,20 @@ namespace lipen
       "geometric notch (the meshed slit with the Li pressure on its faces).");
     prm.declare_entry("Loading",
                       "pressure",
-                      Patterns::Selection("pressure|volume"),
+                      Patterns::Selection("pressure|volume|plating"),
                       "pressure: the Li pressure p(t) is given (Pressure). "
                       "volume: the Li volume V_Li(t) in the crack is given "
-                      "(Li volume) and p follows from V_crack(u, d) = V_Li.");
-    prm.declare_entry("Pressure",
-                      "1e6*t",
-                      Patterns::Anything(),
-                      "Li pressure p(t) [Pa] on the crack faces, a function "
-                      "of t. Pressure loading.");
+                      "(Li volume) and p follows from V_crack(u, d) = V_Li. "
+                      "plating: Li penetration; the crack is a Li body at "
+                      "the plating electrode's potential, its volume grows "
+                      "by the plating current of the ionic potential "
+                      "(subsection Electrochemistry, Enabled = true, sealed "
+                      "closure) and p follows from V_crack(u, d) = V_Li."),
+      prm.declare_entry("Pressure",
+                        "1e6*t",
+                        Patterns::Anything(),
+                        "Li pressure p(t) [Pa] on the crack faces, a function "
+                        "of t. Pressure loading.");
     prm.declare_entry("Li volume",
                       "1e-12*t",
                       Patterns::Anything(),
@@ -184,7 +191,9 @@ namespace lipen
   {
     prm.enter_subsection("Phase field");
     model = parse_selection(prm.get("Model"), model_names, "Phase field/Model");
-    split = prm.get("Energy split");
+    split = parse_selection(prm.get("Energy split"),
+                            energy_split_names,
+                            "Phase field/Energy split");
     length_scale       = prm.get_double("Length scale");
     length_cells       = prm.get_double("Length scale in cells");
     process_zone_h     = prm.get_double("Process zone cell size");

@@ -32,8 +32,8 @@ namespace lipen
   ElectrochemistryResult::to_json() const
   {
     JsonObject o;
-    o.add("operation", operation)
-      .add("closure", closure)
+    o.add("operation", to_string(operation))
+      .add("closure", to_string(closure))
       .add("exchange_current_density_A_per_m2", exchange_current_density)
       .add("dofs", n_dofs)
       .add("applied_current_density_A_per_m2", applied_current_density)
@@ -65,7 +65,7 @@ namespace lipen
     if (!transient_time.empty())
       o.add("transient_time_s", transient_time)
         .add("transient_pressure_Pa", transient_pressure);
-    if (closure == "flowing")
+    if (closure == LiClosure::flowing)
       o.add("flowing", flowing_json(flowing));
     std::vector<JsonObject> fc;
     for (const auto &f : flowing_critical)

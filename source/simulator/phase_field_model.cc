@@ -39,6 +39,13 @@ namespace lipen
              parameters.elasticity)
     , load_function(pf.load_function())
     , li(parameters.lithium.molar_volume() / constants::faraday)
+    , kinetics(parameters.electrolyte.exchange_current_density(
+                 parameters.temperature),
+               parameters.electrochemistry.alpha_anodic,
+               parameters.electrochemistry.alpha_cathodic,
+               parameters.temperature,
+               parameters.lithium.molar_volume())
+    , drive(operating_drive(parameters.electrochemistry))
   {
   }
 
@@ -67,7 +74,7 @@ namespace lipen
     std::ostringstream out;
     out << "lipen: phase-field fracture, "
         << to_string(geometry.parameters().defect) << " (" << dim << "D), "
-        << to_string(pf.model) << ", split " << pf.split << ", "
+        << to_string(pf.model) << ", split " << to_string(pf.split) << ", "
         << to_string(pf.loading) << " loading, "
         << Utilities::MPI::n_mpi_processes(comm) << " MPI rank(s), build "
         << LIPEN_BUILD_TYPE << "\n"
@@ -89,6 +96,41 @@ namespace lipen
     li.set_volume(accepted.crack_volume);
     history = "step,attempt,iteration,residual_u,damage_change,pressure_Pa,"
               "newton,krylov_u,krylov_d,active_set\n";
+    if (plating())
+    {
+      rebuild_potential();
+      plating_accepted.compliance = initial_compliance();
+    }
+  }
+
+  template <int dim>
+  void
+  PhaseFieldModel<dim>::rebuild_potential()
+  {
+    if (!potential)
+      potential =
+        std::make_unique<IonicPotential<dim>>(geometry,
+                                              tria,
+                                              parameters.electrolyte,
+                                              kinetics,
+                                              parameters.loads.stack_pressure,
+                                              parameters.electrochemistry);
+    potential->setup();
+    potential->set_diffuse_li(solver.get_dof_handler_d(), solver.get_damage());
+    potential->reset();
+  }
+
+  template <int dim>
+  double
+  PhaseFieldModel<dim>::initial_compliance() const
+  {
+    // the whole slit of depth c opened by a unit pressure, as in an
+    // infinite body (2D: 2 pi c^2/E'; 3D: half a penny, 8 c^3/(3 E')); the
+    // secant iteration of the first step corrects it
+    const double c  = geometry.parameters().defect_size;
+    const double Ep = parameters.electrolyte.plane_strain_modulus();
+    return dim == 2 ? 2. * constants::pi * c * c / Ep :
+                      8. * c * c * c / (3. * Ep);
   }
 
   template <int dim>
@@ -138,6 +180,16 @@ namespace lipen
       .add_column("dofs_d", "-", K::integer)
       .add_column("wall_s", "s")
       .add_column("energy_balance_relative", "-", K::real, "balance", 10, 2);
+    if (plating())
+      table.add_column("cell_voltage_V", "V", K::real, "U [V]", 12, 5)
+        .add_column("applied_current_density_A_per_m2", "A/m^2")
+        .add_column("li_current_A", "A (2D: A/m)", K::real, "I_Li", 12, 4)
+        .add_column("plated_volume", "m^3 (2D: m^2)")
+        .add_column("ionic_pressure_Pa", "Pa")
+        .add_column("coupling_iterations", "-", K::integer, "cpl", 5)
+        .add_column("ionic_newton_iterations", "-", K::integer)
+        .add_column("ionic_linear_iterations", "-", K::integer)
+        .add_column("dofs_phi", "-", K::integer);
   }
 
   template <int dim>
@@ -187,14 +239,25 @@ namespace lipen
       .set("wall_s", info.wall)
       .set("energy_balance_relative",
            balance / std::max(std::abs(work), 1e-300));
+    if (plating())
+    {
+      const Plating &e = plating_accepted;
+      row.set("cell_voltage_V", e.cell_voltage)
+        .set("applied_current_density_A_per_m2", e.applied_current_density)
+        .set("li_current_A", e.current)
+        .set("plated_volume", li.plated())
+        .set("ionic_pressure_Pa", e.ionic_pressure)
+        .set("coupling_iterations", step0 ? 0. : e.coupling)
+        .set("ionic_newton_iterations", step0 ? 0. : e.newton)
+        .set("ionic_linear_iterations", step0 ? 0. : e.linear)
+        .set("dofs_phi", double(potential->n_dofs()));
+    }
   }
 
   template <int dim>
-  StepReport
-  PhaseFieldModel<dim>::solve_step(const double t_new, const StepInfo &info)
+  void
+  PhaseFieldModel<dim>::record_iterations(const StepInfo &info)
   {
-    trial_load = load_function->value(Point<1>(t_new));
-    result     = solver.solve_step(trial_load);
     std::ostringstream rows;
     rows << std::setprecision(6);
     for (const auto &it : result.history)
@@ -203,6 +266,146 @@ namespace lipen
            << it.newton << ',' << it.krylov_u << ',' << it.krylov_d << ','
            << it.active_set << '\n';
     history += rows.str();
+  }
+
+  template <int dim>
+  StepReport
+  PhaseFieldModel<dim>::solve_plating_step(const double    t_new,
+                                           const StepInfo &info)
+  {
+    const auto  &ec     = parameters.electrochemistry;
+    const double dt     = t_new - t_accepted;
+    const double copies = geometry.model_copies();
+    const double p_old  = accepted.pressure;
+    StepReport   report;
+    plating_trial  = Plating();
+    bool evaluated = false; // the phase field left the accepted state
+
+    // the ionic potential with the Li pressure set by @p closure; returns
+    // the current into the Li (whole body)
+    const auto ionic = [&](const DefectPressure &closure)
+    {
+      const auto ns = potential->solve(drive, closure);
+      plating_trial.newton += ns.newton_iterations;
+      plating_trial.linear += ns.linear_iterations;
+      const auto I                 = potential->interfaces();
+      plating_trial.current        = I.current_defect * copies;
+      plating_trial.ionic_pressure = potential->defect_pressure();
+      plating_trial.cell_voltage   = -potential->electrode_potential();
+      plating_trial.applied_current_density =
+        I.current_counter / std::max(I.area_counter, 1e-300);
+      return plating_trial.current;
+    };
+    // the step's residual at Li pressure p: the Li volume plated at p,
+    // V(p) = V_old + dt (Omega/F)(-I(p)), fills the crack, whose pressure
+    // the phase field gives: s(p) = P(V(p)) - p
+    const auto residual = [&](const double p)
+    {
+      const double V =
+        li.trial_volume(ionic({DefectPressure::fixed, p}), 0, dt);
+      if (evaluated)
+        solver.restore_step();
+      evaluated  = true;
+      trial_load = V;
+      result     = solver.solve_step(V);
+      record_iterations(info);
+      ++plating_trial.coupling;
+      if (!result.converged)
+        throw NumericalFailure(result.message);
+      return solver.pressure() - p;
+    };
+
+    try
+    {
+      // the pressure at which plating stops (I = 0): there V(p) = V_old,
+      // so P = p_old without a phase-field solve
+      ionic({DefectPressure::sealed, 0});
+      const double p_stop = plating_trial.ionic_pressure;
+      // first guess: the sealed step with the last secant compliance C,
+      // I + C/((Omega/F) dt) (p - p_old) = 0 (exact for an elastic crack)
+      ionic({DefectPressure::sealed,
+             p_old,
+             li.sealed_coefficient(plating_accepted.compliance / copies, dt),
+             p_old});
+      double       b  = plating_trial.ionic_pressure;
+      double       fb = residual(b);
+      const double tolerance =
+        ec.coupling_tolerance *
+        std::max(
+          {std::abs(p_old), std::abs(p_stop), 1e-6 / kinetics.omega_over_F});
+      bool converged = std::abs(fb) <= tolerance;
+      // the other end of the bracket: p_stop (s = p_old - p_stop <= 0)
+      // above a guess with s > 0; below one with s < 0, the pressure at
+      // which the most Li is plated (s(0) >= 0)
+      double a = b, fa = fb;
+      if (!converged)
+      {
+        if (fb > 0 && p_stop > b)
+        {
+          a  = p_stop;
+          fa = p_old - p_stop;
+        }
+        else
+        {
+          a         = 0.;
+          fa        = residual(a);
+          converged = std::abs(fa) <= tolerance;
+          if (converged)
+            std::swap(a, b), std::swap(fa, fb);
+        }
+        if (!converged && fa * fb > 0)
+          throw NumericalFailure("no Li pressure of the step balances the "
+                                 "plating current with the crack volume");
+      }
+      // Illinois false position on p, stopped on the residual or the
+      // update (both relative to the pressure scale)
+      while (!converged && plating_trial.coupling < ec.max_coupling_iterations)
+      {
+        const double c  = b - fb * (b - a) / (fb - fa);
+        const double fc = residual(c);
+        converged = std::abs(fc) <= tolerance || std::abs(c - b) <= tolerance;
+        if (fc * fb < 0)
+        {
+          a  = b;
+          fa = fb;
+        }
+        else
+          fa *= 0.5;
+        b  = c;
+        fb = fc;
+      }
+      if (!converged)
+        throw NumericalFailure(
+          "the Li pressures of the ionic potential and of the phase field "
+          "did not agree after " +
+          std::to_string(plating_trial.coupling) +
+          " coupling iterations (Electrochemistry/Maximum coupling "
+          "iterations)");
+    }
+    catch (const NumericalFailure &e)
+    {
+      report.outcome = StepReport::Outcome::not_converged;
+      report.message = e.what();
+      return report;
+    }
+    trial = solver.metrics();
+    // the secant compliance of the crack for the next step's first guess
+    const double dp = trial.pressure - p_old;
+    const double dV = trial.crack_volume - li.volume();
+    plating_trial.compliance =
+      (dp != 0 && dV / dp > 0) ? dV / dp : plating_accepted.compliance;
+    return report;
+  }
+
+  template <int dim>
+  StepReport
+  PhaseFieldModel<dim>::solve_step(const double t_new, const StepInfo &info)
+  {
+    if (plating())
+      return solve_plating_step(t_new, info);
+    trial_load = load_function->value(Point<1>(t_new));
+    result     = solver.solve_step(trial_load);
+    record_iterations(info);
     StepReport report;
     if (!result.converged)
     {
@@ -230,17 +433,24 @@ namespace lipen
 
   template <int dim>
   void
-  PhaseFieldModel<dim>::accept_step(const double, const StepInfo &)
+  PhaseFieldModel<dim>::accept_step(const double t, const StepInfo &)
   {
     solver.accept_step();
     work += 0.5 * (accepted.pressure + trial.pressure) *
             (trial.crack_volume - accepted.crack_volume);
     accepted   = trial;
     load_value = trial_load;
-    // the Li fills the crack: prescribed V_Li(t), or whatever volume the
-    // prescribed pressure opens
-    li.set_volume(pf.loading == Loading::volume ? trial_load :
-                                                  accepted.crack_volume);
+    // the Li fills the crack: plated, prescribed V_Li(t), or whatever
+    // volume the prescribed pressure opens
+    if (plating())
+    {
+      li.accept(plating_trial.current, 0, t - t_accepted);
+      plating_accepted = plating_trial;
+    }
+    else
+      li.set_volume(pf.loading == Loading::volume ? trial_load :
+                                                    accepted.crack_volume);
+    t_accepted    = t;
     min_increment = std::min(min_increment, accepted.min_damage_increment);
   }
 
@@ -255,19 +465,22 @@ namespace lipen
   void
   PhaseFieldModel<dim>::adapt()
   {
-    if (pf.adaptive)
-      solver.adapt_mesh();
+    if (!pf.adaptive)
+      return;
+    solver.adapt_mesh();
+    if (plating())
+      rebuild_potential();
   }
 
   template <int dim>
-  std::string
+  std::optional<RunStatus>
   PhaseFieldModel<dim>::stop_reason() const
   {
     const auto &gp = geometry.parameters();
     if (at_li_electrode(gp.defect) &&
         accepted.penetration_depth >= gp.height - 2. * solver.process_zone_h())
-      return "short circuit";
-    return "";
+      return RunStatus::short_circuit;
+    return std::nullopt;
   }
 
   template <int dim>
@@ -280,6 +493,8 @@ namespace lipen
     out.attach_triangulation(tria);
     std::vector<Vector<float>> cell_data;
     solver.add_output(out, cell_data);
+    if (plating())
+      potential->add_output(out);
     out.build_patches();
     writer.write_patches(out, step, t, comm);
   }
@@ -296,7 +511,7 @@ namespace lipen
   PhaseFieldModel<dim>::add_summary(JsonObject &s) const
   {
     s.add("model", to_string(pf.model))
-      .add("energy_split", pf.split)
+      .add("energy_split", to_string(pf.split))
       .add("loading", to_string(pf.loading))
       .add("initial_crack", to_string(pf.initial_crack))
       .add("G_c_J_per_m2", solver.critical_energy_release_rate())
@@ -306,6 +521,20 @@ namespace lipen
       .add("length_scale_m", solver.length_scale())
       .add("process_zone_cell_size_m", solver.process_zone_h())
       .add("min_damage_increment", min_increment);
+    if (plating())
+    {
+      const auto &ec = parameters.electrochemistry;
+      s.add("operation", to_string(ec.operation))
+        .add("exchange_current_density_A_per_m2", kinetics.i0)
+        .add("plated_volume", li.plated())
+        .add("li_volume", li.volume())
+        .add("final_cell_voltage_V", plating_accepted.cell_voltage)
+        .add("final_li_current_A", plating_accepted.current)
+        .add("saturation_pressure_Pa",
+             drive.kind == CellDrive::electrode_overpotential ?
+               drive.value / kinetics.omega_over_F :
+               std::numeric_limits<double>::quiet_NaN());
+    }
   }
 
   template <int dim>
@@ -326,7 +555,15 @@ namespace lipen
                            accepted.pressure,
                            accepted.crack_volume,
                            accepted.crack_size,
-                           accepted.penetration_depth})
+                           accepted.penetration_depth,
+                           t_accepted,
+                           li.volume(),
+                           li.plated(),
+                           plating_accepted.current,
+                           plating_accepted.ionic_pressure,
+                           plating_accepted.cell_voltage,
+                           plating_accepted.applied_current_density,
+                           plating_accepted.compliance})
       out << x << '\n';
     write_file_atomically(dir + "/phase_field.txt", out.str());
     write_file_atomically(dir + "/staggered_history.csv", history);
@@ -342,7 +579,7 @@ namespace lipen
                   geometry.finish_loaded_mesh(tria);
                 });
     std::ifstream       in(dir + "/phase_field.txt");
-    std::vector<double> x(11);
+    std::vector<double> x(19);
     for (auto &v : x)
     {
       std::string word;
@@ -362,8 +599,19 @@ namespace lipen
     accepted.crack_size        = x[9];
     accepted.penetration_depth = x[10];
     trial                      = accepted;
-    li.set_volume(pf.loading == Loading::volume ? load_value :
-                                                  accepted.crack_volume);
+    t_accepted                 = x[11];
+    // the Li volume (all of it booked as plated, as in the run that wrote
+    // the checkpoint; x[13] is that plated volume)
+    li.set_volume(x[12]);
+    plating_accepted.current                 = x[14];
+    plating_accepted.ionic_pressure          = x[15];
+    plating_accepted.cell_voltage            = x[16];
+    plating_accepted.applied_current_density = x[17];
+    plating_accepted.compliance              = x[18];
+    if (plating())
+    {
+      rebuild_potential();
+    }
     std::ifstream      log(dir + "/staggered_history.csv");
     std::ostringstream text;
     text << log.rdbuf();

@@ -277,11 +277,31 @@ namespace lipen
     {
       phase_field.resolved_length_scale(); // validates the entries
       phase_field.load_function();
-      require(!electrochemistry.enabled,
+      const bool plating = phase_field.loading == Loading::plating;
+      require(plating || !electrochemistry.enabled,
               "Electrochemistry/Enabled",
-              "the phase-field run does not couple the ionic potential yet; "
-              "set it to false (the Li pressure or volume is prescribed in "
-              "subsection Phase field)");
+              "couples the ionic potential only with 'Phase field/Loading = "
+              "plating'; set it to false to prescribe the Li pressure or "
+              "volume");
+      require(!plating || electrochemistry.enabled,
+              "Phase field/Loading",
+              "'plating' needs the ionic potential: set "
+              "Electrochemistry/Enabled = true");
+      require(!plating ||
+                (geometry.defect == DefectType::edge_slit ||
+                 geometry.defect == DefectType::semicircular_surface_flaw),
+              "Phase field/Loading",
+              "'plating' needs a slit-like defect at the Li electrode "
+              "(Geometry/Defect type = edge slit or semicircular surface "
+              "flaw)");
+      require(!plating ||
+                phase_field.initial_crack == InitialCrack::damage_band,
+              "Phase field/Initial crack",
+              "'plating' needs the Li body as damage: use 'damage band'");
+      require(!plating || electrochemistry.closure == LiClosure::sealed,
+              "Electrochemistry/Li pressure closure",
+              "'plating' is implemented for the sealed closure (one Li "
+              "pressure from V_crack = V_Li); set it to sealed");
       require(!(phase_field.initial_crack == InitialCrack::damage_band &&
                 geometry.defect == DefectType::blunt_notch),
               "Phase field/Initial crack",

@@ -167,14 +167,14 @@ namespace lipen
   }
 
   void
-  TimeStepper::write_summary(const std::string &status,
+  TimeStepper::write_summary(const RunStatus    status,
                              const std::string &reason) const
   {
     const PeakMemory memory = peak_memory(comm);
     if (!root)
       return;
     JsonObject s = header;
-    s.add("status", status);
+    s.add("status", to_string(status));
     if (!reason.empty())
       s.add("status_reason", reason);
     s.add("steps", int(step)).add("time", t);
@@ -389,7 +389,7 @@ namespace lipen
     }
   }
 
-  std::string
+  std::optional<RunStatus>
   TimeStepper::finish_step(StepInfo &info, const double t_new)
   {
     model.accept_step(t_new, info);
@@ -404,11 +404,11 @@ namespace lipen
       model.write_files(directory);
     pcout << table.screen_line(table.n_rows() - 1) << "\n";
 
-    const std::string stop = model.stop_reason();
+    const std::optional<RunStatus> stop = model.stop_reason();
     if (prm.write_solution &&
-        (step % prm.output_interval == 0 || finished() || !stop.empty()))
+        (step % prm.output_interval == 0 || finished() || stop))
       model.write_solution(writer, step, t);
-    if (stop == "short circuit")
+    if (stop == RunStatus::short_circuit)
     {
       time_to_short_circuit = t;
       pcout << "\nThe crack reached the counter electrode at t = " << t
@@ -447,8 +447,9 @@ namespace lipen
                    const std::string &restart)
   {
     const StopSignals signals;
-    std::string       status = "completed", reason;
-    header                   = summary;
+    RunStatus         status = RunStatus::completed;
+    std::string       reason;
+    header = summary;
     wall.restart();
     start(restart);
     try
@@ -460,13 +461,13 @@ namespace lipen
         double t_new = std::min(t + dt, prm.end_time);
         if (!solve_step(info, t_new, reason))
         {
-          status = "failed";
+          status = RunStatus::failed;
           break;
         }
-        const std::string stop = finish_step(info, t_new);
-        if (!stop.empty())
+        const auto stop = finish_step(info, t_new);
+        if (stop)
         {
-          status = stop;
+          status = *stop;
           break;
         }
         model.adapt();
@@ -474,7 +475,7 @@ namespace lipen
           dt = std::min(prm.max_step, prm.growth * dt);
         if (checkpoint_if_due(parameters_text))
         {
-          status = "interrupted";
+          status = RunStatus::interrupted;
           reason = "stopped by a signal after step " + std::to_string(step) +
                    "; continue with --restart";
           break;
@@ -483,18 +484,18 @@ namespace lipen
     }
     catch (const NumericalFailure &e)
     {
-      status = "failed";
+      status = RunStatus::failed;
       reason = e.what();
     }
     catch (const std::exception &e)
     {
       wall_offset = elapsed();
-      write_summary("failed", e.what());
+      write_summary(RunStatus::failed, e.what());
       throw;
     }
     wall_offset = elapsed();
     write_summary(status, reason);
-    if (status == "failed")
+    if (status == RunStatus::failed)
       pcout << "\nlipen: the run failed at t = " << t << ": " << reason << "\n";
     RunOutcome outcome{status, reason, {}};
     for (const auto &c : table.get_columns())

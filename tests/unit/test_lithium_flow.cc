@@ -66,7 +66,7 @@ main()
   }
   {
     LithiumFlowLaw law;
-    law.law            = "power law";
+    law.law            = lipen::FlowLaw::power_law;
     law.exponent       = 6.6;
     law.tau_reference  = 0.8e6;
     law.rate_reference = 1e-3;

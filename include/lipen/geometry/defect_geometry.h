@@ -50,6 +50,14 @@ namespace lipen
    */
   /// The defect shapes (`Geometry/Defect type`), parsed once; the
   /// geometric predicates are defined on it below, in one place.
+  /// `Geometry/Counter electrode support`: roller (u_y = 0) or free (one
+  /// point pinned).
+  enum class CounterSupport
+  {
+    roller,
+    free
+  };
+
   enum class DefectType
   {
     edge_slit,
@@ -77,19 +85,19 @@ namespace lipen
 
   struct GeometryParameters
   {
-    DefectType   defect                    = DefectType::edge_slit;
-    double       width                     = 1e-3; ///< W [m]
-    double       height                    = 1e-3; ///< H [m]
-    double       defect_size               = 1e-5; ///< c [m]
-    unsigned int coarse_cells              = 4;
-    double       tip_refinement            = 64;  ///< N_tip = c/h_tip
-    double       face_refinement           = 8;   ///< N_face = c/h_face
-    double       grading                   = 0.5; ///< g
-    std::string  counter_electrode_support = "roller";
-    double       notch_radius              = 1e-6; ///< rho [m]
-    double       depth                     = 1e-3; ///< D [m] (3D)
-    double       aspect_ratio              = 1;    ///< 3D flaw a_x / c
-    std::string  mesh_directory;
+    DefectType     defect                    = DefectType::edge_slit;
+    double         width                     = 1e-3; ///< W [m]
+    double         height                    = 1e-3; ///< H [m]
+    double         defect_size               = 1e-5; ///< c [m]
+    unsigned int   coarse_cells              = 4;
+    double         tip_refinement            = 64;  ///< N_tip = c/h_tip
+    double         face_refinement           = 8;   ///< N_face = c/h_face
+    double         grading                   = 0.5; ///< g
+    CounterSupport counter_electrode_support = CounterSupport::roller;
+    double         notch_radius              = 1e-6; ///< rho [m]
+    double         depth                     = 1e-3; ///< D [m] (3D)
+    double         aspect_ratio              = 1;    ///< 3D flaw a_x / c
+    std::string    mesh_directory;
 
     /// 3D: extent of the model in the crack plane (direction 0 or 1): the
     /// surface flaw spans x over D/2 along the electrode and y over the

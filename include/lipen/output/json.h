@@ -66,6 +66,15 @@ namespace lipen
         s += (i ? ", " : "") + number(values[i]);
       return raw(key, s + "]");
     }
+    /// A list of JSON texts written elsewhere (each must be valid JSON).
+    JsonObject &
+    add_verbatim(const std::string &key, const std::vector<std::string> &json)
+    {
+      std::string s = "[";
+      for (std::size_t i = 0; i < json.size(); ++i)
+        s += (i ? ", " : "") + json[i];
+      return raw(key, s + "]");
+    }
     std::string
     str() const
     {

@@ -45,8 +45,23 @@ namespace lipen
     void
     write_pvd() const;
 
+    /// The (time, file relative to the directory) records of the PVD.
+    const std::vector<std::pair<double, std::string>> &
+    records() const
+    {
+      return pvd_records;
+    }
+
+    /// Name a file written elsewhere (e.g. a study case's
+    /// `case-003/solution/...pvtu`) as the step at @p time of this PVD.
+    void
+    add_record(const double time, const std::string &file)
+    {
+      pvd_records.emplace_back(time, file);
+    }
+
   private:
     std::string                                 directory;
-    std::vector<std::pair<double, std::string>> records;
+    std::vector<std::pair<double, std::string>> pvd_records;
   };
 } // namespace lipen

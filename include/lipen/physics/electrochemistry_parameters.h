@@ -1,5 +1,7 @@
 #pragma once
 
+#include <lipen/physics/lithium_flow.h>
+
 #include <deal.II/base/parameter_handler.h>
 
 #include <string>
@@ -53,11 +55,11 @@ namespace lipen
     double       end_time            = 1;     ///< [s]
     unsigned int time_steps          = 50;
 
-    std::string flow_law               = "newtonian"; ///< | power law
-    double      li_viscosity           = 1e9;         ///< mu [Pa s]
-    double      creep_exponent         = 6.6;         ///< m [-]
-    double      creep_reference_stress = 0.8e6;       ///< tau_ref [Pa]
-    double      creep_reference_rate   = 1e-3;        ///< gamma_dot_ref [1/s]
+    FlowLaw flow_law               = FlowLaw::newtonian;
+    double  li_viscosity           = 1e9;   ///< mu [Pa s]
+    double  creep_exponent         = 6.6;   ///< m [-]
+    double  creep_reference_stress = 0.8e6; ///< tau_ref [Pa]
+    double  creep_reference_rate   = 1e-3;  ///< gamma_dot_ref [1/s]
 
     double       newton_tolerance        = 1e-10; ///< [V]
     unsigned int max_newton_iterations   = 50;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <lipen/base/selection.h>
+
 #include <deal.II/base/symmetric_tensor.h>
 
 #include <algorithm>
@@ -38,14 +40,15 @@ namespace lipen
     spectral
   };
 
-  inline EnergySplit
-  energy_split_from_string(const std::string &name)
+  inline const std::pair<EnergySplit, const char *> energy_split_names[] = {
+    {EnergySplit::none, "none"},
+    {EnergySplit::volumetric_deviatoric, "volumetric-deviatoric"},
+    {EnergySplit::spectral, "spectral"}};
+
+  inline std::string
+  to_string(const EnergySplit split)
   {
-    if (name == "volumetric-deviatoric")
-      return EnergySplit::volumetric_deviatoric;
-    if (name == "spectral")
-      return EnergySplit::spectral;
-    return EnergySplit::none;
+    return selection_name(split, energy_split_names);
   }
 
   template <int dim>

@@ -15,6 +15,7 @@
 #include <deal.II/numerics/data_out.h>
 #include <deal.II/numerics/data_postprocessor.h>
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -33,6 +34,17 @@ namespace lipen
     Kind   kind  = current_density;
     double value = 0;
   };
+
+  /// The drive of subsection `Electrochemistry` (Operation and its value).
+  inline CellDrive
+  operating_drive(const ElectrochemistryParameters &ec)
+  {
+    if (ec.operation == CellOperation::galvanostatic)
+      return {CellDrive::current_density, ec.applied_current_density};
+    if (ec.operation == CellOperation::potentiostatic)
+      return {CellDrive::potential, -ec.cell_voltage};
+    return {CellDrive::electrode_overpotential, ec.electrode_overpotential};
+  }
 
   /// How the Li pressure on the defect faces is set.
   struct DefectPressure
@@ -97,6 +109,24 @@ namespace lipen
    * the SPD matrix (kappa grad, grad) + (i'(eta), .)_Gamma, solved by CG +
    * BoomerAMG; the scalar unknowns by a Schur complement; backtracking line
    * search on the residual norm. Q1 elements on the elasticity mesh.
+   *
+   * **Diffuse Li body** (model.md 3.6, set_diffuse_li()): on a phase-field
+   * mesh the defect is the damage field d instead of the faces Gamma_d.
+   * With the electrolyte fraction psi(d) = 1 - d^2 (1 intact, 0 in the
+   * Li) the smoothed-boundary form replaces the defect-face term and
+   * weights the conductivity and the electrode terms:
+   *
+   *   (kappa max(psi, psi_min) grad phi_e, grad v)_Omega
+   *     - sum_{Gamma in {e, c}} (psi i(eta_Gamma), v)_Gamma
+   *     - (|grad psi| i(eta_d), v)_Omega = 0,
+   *   eta_d = phi_s - phi_e + Omega p / F,
+   *
+   * so that the current into the Li body is I_d = (|grad psi| i, 1)_Omega
+   * (|grad psi| integrates to 1 across each diffuse face), which converges
+   * to the sharp (i, 1)_{Gamma_d} as l -> 0 (rung 6, unit test
+   * test_diffuse_li). The faces Gamma_d, if the mesh has them, are then
+   * insulating. The sealed and galvanostatic equations are unchanged with
+   * this I_d.
    */
   template <int dim>
   class IonicPotential
@@ -112,6 +142,33 @@ namespace lipen
 
     void
     setup();
+
+    /**
+     * Represent the defect by the damage @p damage (ghosted, on @p dofs
+     * over the same triangulation, any scalar FE) instead of its faces
+     * (the weak form above). Both must live as long as this object is
+     * used; call again after they change (the pointers are kept).
+     * @p psi_min: the floor of the electrolyte fraction in the
+     * conductivity.
+     */
+    void
+    set_diffuse_li(const dealii::DoFHandler<dim>            &dofs,
+                   const dealii::PETScWrappers::MPI::Vector &damage,
+                   double                                    psi_min = 1e-3);
+
+    /// The electrolyte fraction psi(d) = 1 - d^2 of the diffuse Li body
+    /// (d clipped to [0, 1]) and its derivative.
+    static double
+    electrolyte_fraction(const double d)
+    {
+      const double c = std::clamp(d, 0., 1.);
+      return 1. - c * c;
+    }
+    static double
+    electrolyte_fraction_derivative(const double d)
+    {
+      return (d <= 0. || d >= 1.) ? 0. : -2. * d;
+    }
 
     /// Forget the previous solution: the next solve starts from equilibrium
     /// at the stack pressure (use when the operating point jumps far).
@@ -181,6 +238,7 @@ namespace lipen
 
   private:
     struct Assembly;
+    class DiffuseValues;
     double
     assemble(const CellDrive      &drive,
              const DefectPressure &pressure,
@@ -210,6 +268,10 @@ namespace lipen
     double                                   p_defect = 0;
     DefectPressure                           last_pressure;
     bool                                     initialised = false;
+    // diffuse Li body (null: the defect faces)
+    const dealii::DoFHandler<dim>            *diffuse_dofs   = nullptr;
+    const dealii::PETScWrappers::MPI::Vector *diffuse_damage = nullptr;
+    double                                    psi_min        = 1e-3;
     // output helpers
     dealii::PETScWrappers::MPI::Vector              eta_field, p_field;
     std::unique_ptr<dealii::DataPostprocessor<dim>> current_postprocessor;

@@ -76,6 +76,105 @@ namespace lipen
     };
   } // namespace internal
 
+  /// The damage of the diffuse Li body at the quadrature points of a cell
+  /// or face (inactive: psi = 1 everywhere, no interface).
+  template <int dim>
+  class IonicPotential<dim>::DiffuseValues
+  {
+  public:
+    DiffuseValues(const IonicPotential<dim>         &owner,
+                  const dealii::Quadrature<dim>     &quadrature,
+                  const dealii::Quadrature<dim - 1> &face_quadrature)
+      : owner(owner)
+      , d(quadrature.size(), 0.)
+      , d_face(face_quadrature.size(), 0.)
+      , grad(quadrature.size())
+    {
+      using namespace dealii;
+      if (!active())
+        return;
+      const auto &fe_d = owner.diffuse_dofs->get_fe();
+      cell_values =
+        std::make_unique<FEValues<dim>>(owner.mapping,
+                                        fe_d,
+                                        quadrature,
+                                        update_values | update_gradients);
+      face_values = std::make_unique<FEFaceValues<dim>>(owner.mapping,
+                                                        fe_d,
+                                                        face_quadrature,
+                                                        update_values);
+    }
+
+    bool
+    active() const
+    {
+      return owner.diffuse_dofs != nullptr;
+    }
+
+    template <typename Iterator>
+    void
+    reinit(const Iterator &cell)
+    {
+      if (!active())
+        return;
+      cell_values->reinit(damage_cell(cell));
+      cell_values->get_function_values(*owner.diffuse_damage, d);
+      cell_values->get_function_gradients(*owner.diffuse_damage, grad);
+    }
+
+    template <typename Iterator>
+    void
+    reinit_face(const Iterator &cell, const unsigned int face)
+    {
+      if (!active())
+        return;
+      face_values->reinit(damage_cell(cell), face);
+      face_values->get_function_values(*owner.diffuse_damage, d_face);
+    }
+
+    /// max(psi, psi_min) at cell point q (1 when inactive).
+    double
+    conductivity_factor(const unsigned int q) const
+    {
+      return active() ? std::max(electrolyte_fraction(d[q]), owner.psi_min) :
+                        1.;
+    }
+
+    /// |grad psi| at cell point q (0 when inactive).
+    double
+    interface_weight(const unsigned int q) const
+    {
+      return active() ? std::abs(electrolyte_fraction_derivative(d[q])) *
+                          grad[q].norm() :
+                        0.;
+    }
+
+    /// psi at face point q (1 when inactive).
+    double
+    face_fraction(const unsigned int q) const
+    {
+      return active() ? electrolyte_fraction(d_face[q]) : 1.;
+    }
+
+  private:
+    template <typename Iterator>
+    typename dealii::DoFHandler<dim>::active_cell_iterator
+    damage_cell(const Iterator &cell) const
+    {
+      return typename dealii::DoFHandler<dim>::active_cell_iterator(
+        &owner.dof_handler.get_triangulation(),
+        cell->level(),
+        cell->index(),
+        owner.diffuse_dofs);
+    }
+
+    const IonicPotential<dim>                 &owner;
+    std::vector<double>                        d, d_face;
+    std::vector<dealii::Tensor<1, dim>>        grad;
+    std::unique_ptr<dealii::FEValues<dim>>     cell_values;
+    std::unique_ptr<dealii::FEFaceValues<dim>> face_values;
+  };
+
   template <int dim>
   struct IonicPotential<dim>::Assembly
   {
@@ -113,6 +212,23 @@ namespace lipen
   IonicPotential<dim>::~IonicPotential()
   {
     dof_handler.clear();
+  }
+
+  template <int dim>
+  void
+  IonicPotential<dim>::set_diffuse_li(
+    const dealii::DoFHandler<dim>            &dofs,
+    const dealii::PETScWrappers::MPI::Vector &damage,
+    const double                              floor)
+  {
+    AssertThrow(&dofs.get_triangulation() == &dof_handler.get_triangulation(),
+                dealii::ExcMessage("the damage must live on the mesh of the "
+                                   "ionic potential"));
+    AssertThrow(floor > 0 && floor < 1,
+                dealii::ExcMessage("psi_min must lie in (0, 1)"));
+    diffuse_dofs   = &dofs;
+    diffuse_damage = &damage;
+    psi_min        = floor;
   }
 
   template <int dim>
@@ -174,13 +290,16 @@ namespace lipen
     FEValues<dim>         fe_values(mapping,
                             fe,
                             quadrature,
-                            update_gradients | update_JxW_values);
+                            update_values | update_gradients |
+                              update_JxW_values);
     FEFaceValues<dim>     fe_face(mapping,
                               fe,
                               face_quadrature,
                               update_values | update_quadrature_points |
                                 update_JxW_values);
     const unsigned int    n = fe.n_dofs_per_cell();
+    DiffuseValues         diffuse(*this, quadrature, face_quadrature);
+    std::vector<double>   phi_q(quadrature.size());
     FullMatrix<double>    cell_matrix(n, n);
     Vector<double>        cell_r(n), cell_bphi(n), cell_bp(n), cell_cphi(n),
       cell_cp(n);
@@ -213,33 +332,71 @@ namespace lipen
         cell_matrix = 0;
         cell_r      = 0;
         cell_bphi = cell_bp = cell_cphi = cell_cp = 0;
+        diffuse.reinit(cell);
         for (unsigned int q = 0; q < quadrature.size(); ++q)
+        {
+          const double k = kappa * diffuse.conductivity_factor(q);
           for (unsigned int i = 0; i < n; ++i)
           {
             const auto &gi = fe_values.shape_grad(i, q);
-            cell_r(i) += kappa * (grad[q] * gi) * fe_values.JxW(q);
+            cell_r(i) += k * (grad[q] * gi) * fe_values.JxW(q);
             if (jacobian)
               for (unsigned int j = 0; j < n; ++j)
                 cell_matrix(i, j) +=
-                  kappa * (fe_values.shape_grad(j, q) * gi) * fe_values.JxW(q);
+                  k * (fe_values.shape_grad(j, q) * gi) * fe_values.JxW(q);
           }
+        }
+        // the diffuse Li/electrolyte interface: |grad psi| i(eta_d)
+        if (diffuse.active())
+        {
+          fe_values.get_function_values(solution, phi_q);
+          for (unsigned int q = 0; q < quadrature.size(); ++q)
+          {
+            const double w = diffuse.interface_weight(q) * fe_values.JxW(q);
+            if (w == 0)
+              continue;
+            const double eta =
+              kinetics.overpotential(phi_s, phi_q[q], p_defect);
+            const double i  = kinetics.current(eta);
+            const double di = kinetics.derivative(eta);
+            I_defect += i * w;
+            d_defect_phi += di * w;
+            d_defect_p += di * oF * w;
+            for (unsigned int k = 0; k < n; ++k)
+            {
+              const double vk = fe_values.shape_value(k, q);
+              cell_r(k) -= i * vk * w;
+              if (!jacobian)
+                continue;
+              for (unsigned int j = 0; j < n; ++j)
+                cell_matrix(k, j) += di * fe_values.shape_value(j, q) * vk * w;
+              cell_bphi(k) -= di * vk * w;
+              cell_bp(k) -= di * oF * vk * w;
+              cell_cp(k) -= di * vk * w; // d I_defect / d phi_e
+            }
+          }
+        }
         if (cell->at_boundary())
           for (const unsigned int f : cell->face_indices())
             if (cell->face(f)->at_boundary())
             {
               const auto id = cell->face(f)->boundary_id();
-              if (!boundary_ids::is_li_interface(id))
+              if (!boundary_ids::is_li_interface(id) ||
+                  (diffuse.active() && id == boundary_ids::crack_face))
                 continue;
               fe_face.reinit(cell, f);
               fe_face.get_function_values(solution, phi);
+              diffuse.reinit_face(cell, f);
               const double ps = interface_phi_s(id);
               for (unsigned int q = 0; q < face_quadrature.size(); ++q)
               {
                 const double p =
                   interface_pressure(id, fe_face.quadrature_point(q));
-                const double eta        = kinetics.overpotential(ps, phi[q], p);
-                const double i          = kinetics.current(eta);
-                const double di         = kinetics.derivative(eta);
+                const double eta = kinetics.overpotential(ps, phi[q], p);
+                // the electrolyte fraction weights the electrode currents
+                const double psi        = diffuse.face_fraction(q);
+                const double i          = psi * kinetics.current(eta);
+                const double di         = psi * kinetics.derivative(eta);
                 const double JxW        = fe_face.JxW(q);
                 const bool plating_side = id != boundary_ids::counter_electrode;
                 if (id == boundary_ids::counter_electrode)
@@ -348,6 +505,10 @@ namespace lipen
     using namespace dealii;
     Timer            timer;
     NewtonStatistics stats;
+    if (diffuse_dofs != nullptr && pressure.kind == DefectPressure::profile)
+      throw InputError("parameter 'Electrochemistry/Li pressure closure': "
+                       "the flowing closure needs the sharp defect faces, "
+                       "not a diffuse Li body");
     last_pressure          = pressure;
     const bool phi_unknown = drive.kind != CellDrive::potential;
     const bool p_unknown   = pressure.kind == DefectPressure::sealed;
@@ -504,23 +665,57 @@ namespace lipen
     std::vector<double>   phi(face_quadrature.size());
     Interfaces            r;
     double min_eta = std::numeric_limits<double>::max(), max_eta = -min_eta;
+    const QGauss<dim>   quadrature(2);
+    FEValues<dim>       fe_values(mapping,
+                            fe,
+                            quadrature,
+                            update_values | update_JxW_values);
+    std::vector<double> phi_q(quadrature.size());
+    DiffuseValues       diffuse(*this, quadrature, face_quadrature);
+    // the diffuse Li/electrolyte interface (area: the integral of
+    // |grad psi|)
+    if (diffuse.active())
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        if (cell->is_locally_owned())
+        {
+          fe_values.reinit(cell);
+          fe_values.get_function_values(solution, phi_q);
+          diffuse.reinit(cell);
+          for (unsigned int q = 0; q < quadrature.size(); ++q)
+          {
+            const double w = diffuse.interface_weight(q) * fe_values.JxW(q);
+            if (w == 0)
+              continue;
+            const double eta =
+              kinetics.overpotential(phi_s, phi_q[q], p_defect);
+            const double i = kinetics.current(eta);
+            r.current_defect += i * w;
+            r.area_defect += w;
+            r.mean_eta_defect += eta * w;
+            r.max_plating_defect = std::max(r.max_plating_defect, -i);
+            min_eta              = std::min(min_eta, eta);
+            max_eta              = std::max(max_eta, eta);
+          }
+        }
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned() && cell->at_boundary())
         for (const unsigned int f : cell->face_indices())
           if (cell->face(f)->at_boundary())
           {
             const auto id = cell->face(f)->boundary_id();
-            if (!boundary_ids::is_li_interface(id))
+            if (!boundary_ids::is_li_interface(id) ||
+                (diffuse.active() && id == boundary_ids::crack_face))
               continue;
             fe_face.reinit(cell, f);
             fe_face.get_function_values(solution, phi);
+            diffuse.reinit_face(cell, f);
             for (unsigned int q = 0; q < face_quadrature.size(); ++q)
             {
               const double eta = kinetics.overpotential(
                 interface_phi_s(id),
                 phi[q],
                 interface_pressure(id, fe_face.quadrature_point(q)));
-              const double i   = kinetics.current(eta);
+              const double i = diffuse.face_fraction(q) * kinetics.current(eta);
               const double JxW = fe_face.JxW(q);
               if (id == boundary_ids::crack_face)
               {

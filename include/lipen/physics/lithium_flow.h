@@ -7,14 +7,25 @@
 
 namespace lipen
 {
+  /// `Electrochemistry/Li flow law`: Newtonian fluid or power-law creep.
+  enum class FlowLaw
+  {
+    newtonian,
+    power_law
+  };
+  std::string
+  to_string(FlowLaw law);
+  FlowLaw
+  flow_law_from_string(const std::string &name);
+
   /// Constitutive law of Li extruding through a crack (lubrication).
   struct LithiumFlowLaw
   {
-    std::string law            = "newtonian"; ///< | power law
-    double      viscosity      = 1e9;         ///< mu [Pa s]
-    double      exponent       = 1;           ///< m [-] (power law)
-    double      tau_reference  = 0.8e6;       ///< [Pa] (power law)
-    double      rate_reference = 1e-3;        ///< [1/s] (power law)
+    FlowLaw law            = FlowLaw::newtonian;
+    double  viscosity      = 1e9;   ///< mu [Pa s]
+    double  exponent       = 1;     ///< m [-] (power law)
+    double  tau_reference  = 0.8e6; ///< [Pa] (power law)
+    double  rate_reference = 1e-3;  ///< [1/s] (power law)
 
     /// Volume flux per unit crack width of a channel of opening w under a
     /// pressure gradient G = dp/ds [m^2/s], towards lower pressure.

@@ -232,6 +232,11 @@ namespace lipen
     {
       return d;
     }
+    const dealii::DoFHandler<dim> &
+    get_dof_handler_d() const
+    {
+      return dof_d;
+    }
 
   private:
     using CellIt = typename dealii::Triangulation<dim>::cell_iterator;

@@ -40,7 +40,7 @@ namespace lipen
     , loads(loads)
     , prm(parameters)
     , solver_prm(solver)
-    , split(energy_split_from_string(parameters.split))
+    , split(parameters.split)
     , comm(tria.get_communicator())
     , lambda(material.lame_lambda())
     , mu(material.shear_modulus())
@@ -692,7 +692,7 @@ namespace lipen
       {
         Iteration it;
         it.index = k;
-        if (prm.loading == Loading::volume)
+        if (prm.loading != Loading::pressure)
         {
           if (!solve_for_volume(load, r, it))
             return r;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <lipen/physics/energy_split.h>
+
 #include <deal.II/base/function_parser.h>
 #include <deal.II/base/parameter_handler.h>
 
@@ -18,7 +20,8 @@ namespace lipen
   enum class Loading
   {
     pressure,
-    volume
+    volume,
+    plating
   };
   /// How the initial crack is represented (`Phase field/Initial crack`).
   enum class InitialCrack
@@ -51,11 +54,11 @@ namespace lipen
    */
   struct PhaseFieldParameters
   {
-    DamageModel  model        = DamageModel::AT2;
-    std::string  split        = "none";  ///< | volumetric-deviatoric | spectral
-    double       length_scale = 0;       ///< l [m]; 0: N h
-    double       length_cells = 4;       ///< N
-    double       process_zone_h     = 0; ///< [m]; 0: l/2
+    DamageModel  model              = DamageModel::AT2;
+    EnergySplit  split              = EnergySplit::none;
+    double       length_scale       = 0;    ///< l [m]; 0: N h
+    double       length_cells       = 4;    ///< N
+    double       process_zone_h     = 0;    ///< [m]; 0: l/2
     double       residual_stiffness = 1e-6; ///< k in g(d) = (1-d)^2 + k
     InitialCrack initial_crack      = InitialCrack::damage_band;
     Loading      loading            = Loading::pressure;

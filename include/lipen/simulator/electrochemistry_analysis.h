@@ -40,9 +40,10 @@ namespace lipen
   /// Everything the electrochemistry of one defect produces.
   struct ElectrochemistryResult
   {
-    bool        computed = false;
-    std::string operation, closure;
-    double      exchange_current_density = 0; ///< i0 [A/m^2]
+    bool          computed                 = false;
+    CellOperation operation                = CellOperation::galvanostatic;
+    LiClosure     closure                  = LiClosure::sealed;
+    double        exchange_current_density = 0; ///< i0 [A/m^2]
     // operating point of the parameter file
     double       applied_current_density = 0; ///< I_counter/A_counter [A/m^2]
     double       cell_voltage            = 0; ///< [V]

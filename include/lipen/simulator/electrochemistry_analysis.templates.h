@@ -116,79 +116,143 @@ namespace lipen
     }
   } // namespace internal
 
-  template <int dim>
-  std::unique_ptr<IonicPotential<dim>>
-  analyse_electrochemistry(const RunParameters    &parameters,
-                           const Electrolyte      &electrolyte,
-                           Elasticity<dim>        &elasticity,
-                           const double            sigma0_max,
-                           const double            crack_compliance,
-                           ElectrochemistryResult &result)
+  namespace internal
   {
-    using namespace dealii;
-    const auto  &ec       = parameters.electrochemistry;
-    const auto  &geometry = elasticity.get_geometry();
-    const auto  &gp       = geometry.parameters();
-    const double c        = gp.defect_size;
-    // the geometry and closure were checked with the parameters
-    // (RunParameters::parse_parameters): a defect at the Li electrode, and
-    // the flowing closure only for the edge slit
-    const bool flowing_possible = gp.defect == DefectType::edge_slit;
-    electrolyte.validate();
-
-    const double       T = parameters.temperature;
-    const ButlerVolmer kinetics(electrolyte.exchange_current_density(T),
-                                ec.alpha_anodic,
-                                ec.alpha_cathodic,
-                                T,
-                                parameters.lithium.molar_volume());
-    const double       p_stack   = parameters.loads.stack_pressure;
-    auto               potential = std::make_unique<IonicPotential<dim>>(
-      geometry,
-      elasticity.get_dof_handler().get_triangulation(),
-      electrolyte,
-      kinetics,
-      p_stack,
-      ec);
-    potential->setup();
-    result.computed                 = true;
-    result.operation                = to_string(ec.operation);
-    result.closure                  = to_string(ec.closure);
-    result.exchange_current_density = kinetics.i0;
-    result.n_dofs                   = potential->n_dofs();
-    result.critical_pressure        = sigma0_max;
-
-    CellDrive drive;
-    if (ec.operation == CellOperation::galvanostatic)
-      drive = {CellDrive::current_density, ec.applied_current_density};
-    else if (ec.operation == CellOperation::potentiostatic)
-      drive = {CellDrive::potential, -ec.cell_voltage};
-    else
-      drive = {CellDrive::electrode_overpotential, ec.electrode_overpotential};
-
-    const double E_prime = electrolyte.plane_strain_modulus();
-    const double primary =
-      parameters.fracture.j_radii[parameters.fracture.j_radii.size() / 2];
-    const auto K_now = [&]()
+    /**
+     * The electro-chemo-mechanics of one defect, in named steps (see
+     * analyse_electrochemistry()): the operating point of the cell by the
+     * chosen closure, then the critical conditions (sealed i_c and |eta_c|,
+     * flowing i_c per viscosity), then the operating point again for the
+     * output. Owns the ionic potential on the elasticity's mesh.
+     */
+    template <int dim>
+    class ElectrochemistryAnalysis
     {
+    public:
+      ElectrochemistryAnalysis(const RunParameters    &parameters,
+                               const Electrolyte      &electrolyte,
+                               Elasticity<dim>        &elasticity,
+                               double                  sigma0_max,
+                               double                  crack_compliance,
+                               ElectrochemistryResult &result);
+
+      std::unique_ptr<IonicPotential<dim>>
+      run();
+
+    private:
+      /// K_I of the current elastic state (domain J-integral, middle radius).
+      double
+      K_now() const;
+      /// Add a solve's iteration counts to the result.
+      void
+      count(const NewtonStatistics &s);
+      /// The flowing closure at drive @p d: the fixed point of the Li
+      /// pressure profile p(s) -> opening w(s), potential phi_e(s) -> p(s).
+      FlowingState
+      flowing_solve(const CellDrive &d, const LithiumFlowLaw &flow_law);
+      /// The sealed closure in time (implicit Euler of C dp/dt =
+      /// -(Omega/F) I_defect) run by a quiet TimeStepper.
+      void
+      sealed_transient();
+      /// Solve at the parameter file's drive by its closure and record the
+      /// interfaces.
+      void
+      operating_point();
+      /// Sealed i_c (Li pressure reaches sigma0_max), the cell at i_c and
+      /// the focusing on the open defect; returns i_c.
+      double
+      sealed_critical_current();
+      /// |eta_c| of the sealed defect under an electrode overpotential.
+      void
+      sealed_critical_overpotential();
+      /// Flowing i_c for every viscosity, searched from @p i_c sealed.
+      void
+      flowing_critical_currents(double i_c);
+      /// Solve the operating point again (after the searches) for output.
+      void
+      restore_operating_point();
+      /// eta and i along the defect faces, and the elasticity at the
+      /// operating-point Li pressure (for the output).
+      void
+      face_profile_and_elasticity();
+
+      const RunParameters                 &parameters;
+      const ElectrochemistryParameters    &ec;
+      const Electrolyte                   &electrolyte;
+      Elasticity<dim>                     &elasticity;
+      const DefectGeometry<dim>           &geometry;
+      const double                         sigma0_max;
+      const double                         crack_compliance;
+      ElectrochemistryResult              &result;
+      const double                         c;
+      const double                         p_stack;
+      const ButlerVolmer                   kinetics;
+      std::unique_ptr<IonicPotential<dim>> potential;
+      CellDrive                            drive;
+      LithiumFlowLaw                       law;
+      std::vector<double> warm_p; ///< last converged profile (by node)
+    };
+
+    template <int dim>
+    ElectrochemistryAnalysis<dim>::ElectrochemistryAnalysis(
+      const RunParameters    &parameters,
+      const Electrolyte      &electrolyte,
+      Elasticity<dim>        &elasticity,
+      const double            sigma0_max,
+      const double            crack_compliance,
+      ElectrochemistryResult &result)
+      : parameters(parameters)
+      , ec(parameters.electrochemistry)
+      , electrolyte(electrolyte)
+      , elasticity(elasticity)
+      , geometry(elasticity.get_geometry())
+      , sigma0_max(sigma0_max)
+      , crack_compliance(crack_compliance)
+      , result(result)
+      , c(geometry.parameters().defect_size)
+      , p_stack(parameters.loads.stack_pressure)
+      , kinetics(electrolyte.exchange_current_density(parameters.temperature),
+                 ec.alpha_anodic,
+                 ec.alpha_cathodic,
+                 parameters.temperature,
+                 parameters.lithium.molar_volume())
+    {
+      electrolyte.validate();
+      drive         = operating_drive(ec);
+      law.law       = ec.flow_law;
+      law.viscosity = ec.li_viscosity;
+      law.exponent = ec.flow_law == FlowLaw::newtonian ? 1. : ec.creep_exponent;
+      law.tau_reference  = ec.creep_reference_stress;
+      law.rate_reference = ec.creep_reference_rate;
+    }
+
+    template <int dim>
+    double
+    ElectrochemistryAnalysis<dim>::K_now() const
+    {
+      const double primary =
+        parameters.fracture.j_radii[parameters.fracture.j_radii.size() / 2];
       const VirtualExtension<dim> q(geometry.front(),
                                     0.5 * primary * c,
                                     primary * c);
       return std::sqrt(std::max(0., domain_j_integral(elasticity, q)) *
-                       E_prime);
-    };
+                       electrolyte.plane_strain_modulus());
+    }
 
-    // ---- flowing closure: fixed point of p(s) -> w(s), phi_e(s) -> p(s)
-    LithiumFlowLaw law;
-    law.law            = ec.flow_law;
-    law.viscosity      = ec.li_viscosity;
-    law.exponent       = ec.flow_law == "newtonian" ? 1. : ec.creep_exponent;
-    law.tau_reference  = ec.creep_reference_stress;
-    law.rate_reference = ec.creep_reference_rate;
-    std::vector<double> warm_p; // last converged profile (by node)
-    const auto          flowing_solve =
-      [&](const CellDrive &d, const LithiumFlowLaw &flow_law)
+    template <int dim>
+    void
+    ElectrochemistryAnalysis<dim>::count(const NewtonStatistics &s)
     {
+      result.newton_iterations += s.newton_iterations;
+      result.linear_iterations += s.linear_iterations;
+    }
+
+    template <int dim>
+    FlowingState
+    ElectrochemistryAnalysis<dim>::flowing_solve(const CellDrive      &d,
+                                                 const LithiumFlowLaw &flow_law)
+    {
+      using namespace dealii;
       FlowingState st;
       st.viscosity = flow_law.viscosity;
       const LithiumFlow flow(flow_law, kinetics);
@@ -209,9 +273,10 @@ namespace lipen
         potential->solve(d, {DefectPressure::sealed, 0});
         std::fill(p->begin() + 1, p->end(), potential->defect_pressure());
       }
-      const auto p_of_r = [s, p, c](const double r)
+      const double c_     = c;
+      const auto   p_of_r = [s, p, c_](const double r)
       {
-        return internal::interpolate(*s, *p, c - r);
+        return interpolate(*s, *p, c_ - r);
       };
       std::vector<double> w(N + 1), driving(N + 1);
       double              omega = 1, last_change = 1e300;
@@ -226,10 +291,7 @@ namespace lipen
         AssertThrow(profile.size() == N + 1, ExcInternalError());
         for (std::size_t j = 0; j <= N; ++j)
           w[j] = profile[N - j].second;
-        const auto ns =
-          potential->solve(d, {DefectPressure::profile, 0, 0, 0, p_of_r});
-        result.newton_iterations += ns.newton_iterations;
-        result.linear_iterations += ns.linear_iterations;
+        count(potential->solve(d, {DefectPressure::profile, 0, 0, 0, p_of_r}));
         const auto nodes = potential->defect_face_nodes();
         AssertThrow(nodes.size() == N + 1, ExcInternalError());
         for (std::size_t j = 0; j <= N; ++j)
@@ -263,8 +325,8 @@ namespace lipen
         throw NumericalFailure(
           "parameter 'Electrochemistry/Maximum coupling iterations': the "
           "flowing closure did not converge to Coupling tolerance = " +
-          internal::to_string(ec.coupling_tolerance) + " (last change " +
-          internal::to_string(st.coupling_history.back()) +
+          to_string(ec.coupling_tolerance) + " (last change " +
+          to_string(st.coupling_history.back()) +
           "); raise it or the tolerance");
       // final consistent state with the converged profile
       elasticity.set_crack_pressure_profile(p_of_r);
@@ -298,30 +360,11 @@ namespace lipen
         (-I.current_defect / I.area_defect) / st.applied_current_density;
       st.cell_voltage = -potential->electrode_potential();
       return st;
-    };
+    }
 
-    // ---- operating point
-    Timer timer;
-    if (ec.closure == LiClosure::flowing)
-    {
-      result.flowing         = flowing_solve(drive, law);
-      result.defect_pressure = result.flowing.mean_pressure;
-    }
-    else if (ec.closure == LiClosure::prescribed)
-    {
-      const auto s =
-        potential->solve(drive,
-                         {DefectPressure::fixed, ec.prescribed_pressure});
-      result.newton_iterations += s.newton_iterations;
-      result.linear_iterations += s.linear_iterations;
-    }
-    else if (!ec.transient)
-    {
-      const auto s = potential->solve(drive, {DefectPressure::sealed, 0});
-      result.newton_iterations += s.newton_iterations;
-      result.linear_iterations += s.linear_iterations;
-    }
-    else
+    template <int dim>
+    void
+    ElectrochemistryAnalysis<dim>::sealed_transient()
     {
       // implicit Euler of C dp/dt = -(Omega/F) I_defect, steps growing by
       // 1.2 from dt0 so that they sum to the end time
@@ -351,22 +394,39 @@ namespace lipen
                           elasticity.get_dof_handler().get_communicator(),
                           quiet);
       const RunOutcome           outcome = stepper.run(JsonObject(), "", "");
-      if (outcome.status != "completed")
+      if (outcome.status != RunStatus::completed)
         throw NumericalFailure("parameter 'Electrochemistry/Time steps': the "
                                "sealed transient failed: " +
                                outcome.reason);
-      for (std::size_t k = 0; k < stepper.statistics().n_rows(); ++k)
+      const Table &table = stepper.statistics();
+      for (std::size_t k = 0; k < table.n_rows(); ++k)
       {
-        result.transient_time.push_back(stepper.statistics().value(k, "time"));
-        result.transient_pressure.push_back(
-          stepper.statistics().value(k, "pressure_Pa"));
-        result.newton_iterations +=
-          stepper.statistics().value(k, "newton_iterations");
-        result.linear_iterations +=
-          stepper.statistics().value(k, "linear_iterations");
+        result.transient_time.push_back(table.value(k, "time"));
+        result.transient_pressure.push_back(table.value(k, "pressure_Pa"));
+        result.newton_iterations += table.value(k, "newton_iterations");
+        result.linear_iterations += table.value(k, "linear_iterations");
       }
     }
+
+    template <int dim>
+    void
+    ElectrochemistryAnalysis<dim>::operating_point()
     {
+      dealii::Timer timer;
+      if (ec.closure == LiClosure::flowing)
+      {
+        result.flowing         = flowing_solve(drive, law);
+        result.defect_pressure = result.flowing.mean_pressure;
+      }
+      else if (ec.closure == LiClosure::prescribed)
+        count(
+          potential->solve(drive,
+                           {DefectPressure::fixed, ec.prescribed_pressure}));
+      else if (!ec.transient)
+        count(potential->solve(drive, {DefectPressure::sealed, 0}));
+      else
+        sealed_transient();
+
       const auto I                   = potential->interfaces();
       result.applied_current_density = I.current_counter / I.area_counter;
       result.cell_voltage            = -potential->electrode_potential();
@@ -381,13 +441,13 @@ namespace lipen
         (-I.current_defect / I.area_defect) / result.applied_current_density;
       result.tip_focusing_factor =
         I.max_plating_defect / result.applied_current_density;
+      result.time_potential = timer.wall_time();
     }
-    result.time_potential = timer.wall_time();
 
-    // ---- critical current densities
-    if (ec.critical_current_search)
+    template <int dim>
+    double
+    ElectrochemistryAnalysis<dim>::sealed_critical_current()
     {
-      timer.restart();
       // sealed: the uniform Li pressure reaches sigma0_max
       const double R_ct = electrolyte.charge_transfer_resistance;
       const double guess =
@@ -396,30 +456,26 @@ namespace lipen
                    (R_ct + c / electrolyte.ionic_conductivity));
       const auto sealed_p = [&](const double i)
       {
-        const auto s = potential->solve({CellDrive::current_density, i},
-                                        {DefectPressure::sealed, 0});
-        result.newton_iterations += s.newton_iterations;
-        result.linear_iterations += s.linear_iterations;
+        count(potential->solve({CellDrive::current_density, i},
+                               {DefectPressure::sealed, 0}));
         return potential->defect_pressure() - sigma0_max;
       };
-      const auto sealed_search =
-        internal::find_critical_current(sealed_p,
-                                        0.,
-                                        p_stack - sigma0_max,
-                                        guess,
-                                        ec.maximum_current_density,
-                                        ec.critical_current_tolerance);
-      if (!sealed_search.found)
+      const auto search = find_critical_current(sealed_p,
+                                                0.,
+                                                p_stack - sigma0_max,
+                                                guess,
+                                                ec.maximum_current_density,
+                                                ec.critical_current_tolerance);
+      if (!search.found)
         throw InputError(
           "parameter 'Electrochemistry/Maximum current density': the "
           "defect does not reach K_Ic below " +
-          internal::to_string(ec.maximum_current_density) +
+          to_string(ec.maximum_current_density) +
           " A/m^2 (unreachable critical current); raise it if that is "
           "physical");
-      const double       i_c         = sealed_search.root;
-      const unsigned int n_eval      = sealed_search.evaluations;
+      const double i_c               = search.root;
       result.critical_current_sealed = i_c;
-      result.sealed_evaluations      = n_eval;
+      result.sealed_evaluations      = search.evaluations;
       sealed_p(i_c);
       result.cell_voltage_at_critical = -potential->electrode_potential();
       result.eta_electrode_at_critical =
@@ -427,86 +483,87 @@ namespace lipen
       // focusing on the open (unpressurised) defect at i_c
       potential->solve({CellDrive::current_density, i_c},
                        {DefectPressure::fixed, p_stack});
-      {
-        const auto I                = potential->interfaces();
-        result.focusing_factor_open = (-I.current_defect / I.area_defect) /
-                                      (I.current_counter / I.area_counter);
-        result.tip_focusing_factor_open =
-          I.max_plating_defect / (I.current_counter / I.area_counter);
-      }
-      // |eta_c| of the sealed defect under a given electrode overpotential
-      {
-        const auto sealed_eta = [&](const double eta)
-        {
-          const auto s =
-            potential->solve({CellDrive::electrode_overpotential, eta},
-                             {DefectPressure::sealed, 0});
-          result.newton_iterations += s.newton_iterations;
-          result.linear_iterations += s.linear_iterations;
-          return potential->defect_pressure() - sigma0_max;
-        };
-        potential->reset();
-        const auto eta_search =
-          internal::find_critical_current(sealed_eta,
-                                          0.,
-                                          p_stack - sigma0_max,
-                                          0.9 * kinetics.omega_over_F *
-                                            (sigma0_max - p_stack),
-                                          10.,
-                                          ec.critical_current_tolerance,
-                                          1.5);
-        if (!eta_search.found)
-          throw InputError(
-            "parameter 'Material/Fracture toughness': the sealed defect "
-            "does not reach K_Ic below an electrode overpotential of 10 V; "
-            "check the toughness and Loads/Stack pressure");
-        result.critical_overpotential_sealed = eta_search.root;
-      }
-      result.time_search_sealed = timer.wall_time();
+      const auto I                = potential->interfaces();
+      result.focusing_factor_open = (-I.current_defect / I.area_defect) /
+                                    (I.current_counter / I.area_counter);
+      result.tip_focusing_factor_open =
+        I.max_plating_defect / (I.current_counter / I.area_counter);
+      return i_c;
+    }
 
-      if (flowing_possible)
+    template <int dim>
+    void
+    ElectrochemistryAnalysis<dim>::sealed_critical_overpotential()
+    {
+      const auto sealed_eta = [&](const double eta)
       {
-        timer.restart();
-        const double        K_c         = electrolyte.fracture_toughness;
-        std::vector<double> viscosities = ec.flowing_viscosities;
-        if (viscosities.empty())
-          viscosities.push_back(ec.li_viscosity);
-        // K_I at zero current: the Li is at the stack pressure everywhere
-        const double K_zero = K_c * p_stack / sigma0_max;
-        for (const double mu : viscosities)
+        count(potential->solve({CellDrive::electrode_overpotential, eta},
+                               {DefectPressure::sealed, 0}));
+        return potential->defect_pressure() - sigma0_max;
+      };
+      potential->reset();
+      const auto search = find_critical_current(sealed_eta,
+                                                0.,
+                                                p_stack - sigma0_max,
+                                                0.9 * kinetics.omega_over_F *
+                                                  (sigma0_max - p_stack),
+                                                10.,
+                                                ec.critical_current_tolerance,
+                                                1.5);
+      if (!search.found)
+        throw InputError(
+          "parameter 'Material/Fracture toughness': the sealed defect "
+          "does not reach K_Ic below an electrode overpotential of 10 V; "
+          "check the toughness and Loads/Stack pressure");
+      result.critical_overpotential_sealed = search.root;
+    }
+
+    template <int dim>
+    void
+    ElectrochemistryAnalysis<dim>::flowing_critical_currents(const double i_c)
+    {
+      const double        K_c         = electrolyte.fracture_toughness;
+      std::vector<double> viscosities = ec.flowing_viscosities;
+      if (viscosities.empty())
+        viscosities.push_back(ec.li_viscosity);
+      // K_I at zero current: the Li is at the stack pressure everywhere
+      const double K_zero = K_c * p_stack / sigma0_max;
+      for (const double mu : viscosities)
+      {
+        LithiumFlowLaw l = law;
+        l.viscosity      = mu;
+        FlowingCritical fc;
+        fc.viscosity = mu;
+        const auto f = [&](const double i)
         {
-          LithiumFlowLaw l = law;
-          l.viscosity      = mu;
-          FlowingCritical fc;
-          fc.viscosity = mu;
-          const auto f = [&](const double i)
-          {
-            return flowing_solve({CellDrive::current_density, i}, l).K_I - K_c;
-          };
-          const auto found =
-            internal::find_critical_current(f,
-                                            0.,
-                                            K_zero - K_c,
-                                            i_c,
-                                            ec.maximum_current_density,
-                                            ec.critical_current_tolerance);
-          if (!found.found)
-          {
-            // Li escapes fast enough that the defect never cracks below
-            // the search limit: reported as infinite, not an error
-            fc.critical_current = std::numeric_limits<double>::infinity();
-            result.flowing_critical.push_back(fc);
-            continue;
-          }
-          fc.critical_current = found.root;
-          fc.evaluations      = found.evaluations;
-          fc.at_critical =
-            flowing_solve({CellDrive::current_density, found.root}, l);
+          return flowing_solve({CellDrive::current_density, i}, l).K_I - K_c;
+        };
+        const auto found = find_critical_current(f,
+                                                 0.,
+                                                 K_zero - K_c,
+                                                 i_c,
+                                                 ec.maximum_current_density,
+                                                 ec.critical_current_tolerance);
+        if (!found.found)
+        {
+          // Li escapes fast enough that the defect never cracks below
+          // the search limit: reported as infinite, not an error
+          fc.critical_current = std::numeric_limits<double>::infinity();
           result.flowing_critical.push_back(fc);
+          continue;
         }
-        result.time_search_flowing = timer.wall_time();
+        fc.critical_current = found.root;
+        fc.evaluations      = found.evaluations;
+        fc.at_critical =
+          flowing_solve({CellDrive::current_density, found.root}, l);
+        result.flowing_critical.push_back(fc);
       }
-      // restore the operating point for output
+    }
+
+    template <int dim>
+    void
+    ElectrochemistryAnalysis<dim>::restore_operating_point()
+    {
       potential->reset();
       warm_p.clear();
       if (ec.closure == LiClosure::flowing)
@@ -521,28 +578,90 @@ namespace lipen
         potential->solve(drive,
                          {DefectPressure::sealed, result.defect_pressure});
     }
-    for (const auto &node : potential->defect_face_nodes())
+
+    template <int dim>
+    void
+    ElectrochemistryAnalysis<dim>::face_profile_and_elasticity()
     {
-      const double eta =
-        kinetics.overpotential(potential->electrode_potential(),
-                               node.phi_e,
-                               potential->face_pressure(node.x));
-      result.face_r.push_back(node.r);
-      result.face_eta.push_back(eta);
-      result.face_current.push_back(kinetics.current(eta));
+      for (const auto &node : potential->defect_face_nodes())
+      {
+        const double eta =
+          kinetics.overpotential(potential->electrode_potential(),
+                                 node.phi_e,
+                                 potential->face_pressure(node.x));
+        result.face_r.push_back(node.r);
+        result.face_eta.push_back(eta);
+        result.face_current.push_back(kinetics.current(eta));
+      }
+      if (ec.closure != LiClosure::flowing)
+      {
+        const double p_op = result.defect_pressure;
+        elasticity.set_crack_pressure_profile(
+          [p_op](double)
+          {
+            return p_op;
+          });
+        elasticity.assemble_rhs();
+        elasticity.solve();
+      }
     }
-    // elasticity at the operating-point Li pressure (for the output)
-    if (ec.closure != LiClosure::flowing)
+
+    template <int dim>
+    std::unique_ptr<IonicPotential<dim>>
+    ElectrochemistryAnalysis<dim>::run()
     {
-      const double p_op = result.defect_pressure;
-      elasticity.set_crack_pressure_profile(
-        [p_op](double)
+      potential = std::make_unique<IonicPotential<dim>>(
+        geometry,
+        elasticity.get_dof_handler().get_triangulation(),
+        electrolyte,
+        kinetics,
+        p_stack,
+        ec);
+      potential->setup();
+      result.computed                 = true;
+      result.operation                = ec.operation;
+      result.closure                  = ec.closure;
+      result.exchange_current_density = kinetics.i0;
+      result.n_dofs                   = potential->n_dofs();
+      result.critical_pressure        = sigma0_max;
+
+      operating_point();
+      if (ec.critical_current_search)
+      {
+        dealii::Timer timer;
+        const double  i_c = sealed_critical_current();
+        sealed_critical_overpotential();
+        result.time_search_sealed = timer.wall_time();
+        // the flowing closure was checked with the parameters
+        // (RunParameters::parse_parameters): only for the edge slit
+        if (geometry.parameters().defect == DefectType::edge_slit)
         {
-          return p_op;
-        });
-      elasticity.assemble_rhs();
-      elasticity.solve();
+          timer.restart();
+          flowing_critical_currents(i_c);
+          result.time_search_flowing = timer.wall_time();
+        }
+        restore_operating_point();
+      }
+      face_profile_and_elasticity();
+      return std::move(potential);
     }
-    return potential;
+  } // namespace internal
+
+  template <int dim>
+  std::unique_ptr<IonicPotential<dim>>
+  analyse_electrochemistry(const RunParameters    &parameters,
+                           const Electrolyte      &electrolyte,
+                           Elasticity<dim>        &elasticity,
+                           const double            sigma0_max,
+                           const double            crack_compliance,
+                           ElectrochemistryResult &result)
+  {
+    internal::ElectrochemistryAnalysis<dim> analysis(parameters,
+                                                     electrolyte,
+                                                     elasticity,
+                                                     sigma0_max,
+                                                     crack_compliance,
+                                                     result);
+    return analysis.run();
   }
 } // namespace lipen

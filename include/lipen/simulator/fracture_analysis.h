@@ -7,7 +7,9 @@
 
 #include <deal.II/base/conditional_ostream.h>
 
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lipen
@@ -45,7 +47,36 @@ namespace lipen
 
     JsonObject
     to_json() const;
+
+    /// to_json() as text; for a result read back by from_record(), the
+    /// text stored with it.
+    std::string
+    json_text() const;
+
+    /// The results a study table shows for this case (name, value).
+    std::vector<std::pair<std::string, double>>
+    study_values() const;
+
+    /**
+     * Everything a defect-size study's post-processing needs, as
+     * `key<TAB>value` lines (numbers to 17 digits, so that what is read
+     * back prints exactly like the original), and the JSON of to_json().
+     * from_record() reads it back (the vectors along radii, fronts and
+     * faces only inside the stored JSON). Unknown keys are ignored.
+     */
+    std::string
+    record() const;
+
+    static FractureResult
+    from_record(const std::string &text);
+
+  private:
+    std::string stored_json;
   };
+
+  /// The `key<TAB>value` lines of a record (FractureResult::record()).
+  std::map<std::string, std::string>
+  parse_record(const std::string &text);
 
   /**
    * Build the mesh of one defect, solve the elasticity problem and extract

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <lipen/geometry/defect_geometry.h>
+#include <lipen/physics/ionic_potential.h>
 #include <lipen/physics/lithium_volume_balance.h>
 #include <lipen/physics/phase_field.h>
 #include <lipen/simulator/field_set.h>
@@ -29,6 +30,26 @@ namespace lipen
    * and the mesh size; every staggered iteration goes to
    * staggered_history.csv. A surface crack that reaches the counter
    * electrode (penetration >= H - 2h) stops the run (`short circuit`).
+   *
+   * **Plating loading (Li penetration, issue 17).** The damaged crack is a
+   * Li body at the plating electrode's potential: the ionic potential of
+   * subsection `Electrochemistry` on the same mesh carries it as a diffuse
+   * Li body (IonicPotential::set_diffuse_li), and its volume grows by the
+   * plating current I into it,
+   *
+   *   V_Li(t + dt) = V_Li(t) + dt (Omega/F)(-I(p(t + dt))),
+   *   V_crack(u, d) = V_Li  (p: Lagrange multiplier of the crack volume),
+   *
+   * implicit in p. One step couples the two by a secant iteration on the
+   * compliance C = dV_crack/dp: the ionic potential solves the sealed
+   * step I + C/((Omega/F) dt) (p - p_old) = 0 (monolithic with phi_e, so
+   * no step overshoots p <= F|phi_s - phi_e|/Omega), the phase field is
+   * then solved for the volume V_Li it implies, and C is updated from the
+   * phase field's (V, p) until the two pressures agree to
+   * `Electrochemistry/Coupling tolerance` (at most `Maximum coupling
+   * iterations`, else the step is cut back). The ionic potential uses the
+   * damage at the start of the step; it is rebuilt (from equilibrium) on
+   * every new mesh.
    */
   template <int dim>
   class PhaseFieldModel : public StepModel
@@ -63,7 +84,7 @@ namespace lipen
     restore_step() override;
     void
     adapt() override;
-    std::string
+    std::optional<RunStatus>
     stop_reason() const override;
     void
     write_solution(SolutionWriter &writer,
@@ -82,6 +103,36 @@ namespace lipen
 
   private:
     using Metrics = typename PhaseFieldFracture<dim>::Metrics;
+
+    /// What the ionic potential of a plating step gave.
+    struct Plating
+    {
+      double       current                 = 0; ///< I into the Li [A(/m)]
+      double       ionic_pressure          = 0; ///< p of the sealed step
+      double       cell_voltage            = 0; ///< phi_counter - phi_s
+      double       applied_current_density = 0; ///< [A/m^2]
+      double       compliance              = 0; ///< secant dV/dp
+      unsigned int coupling = 0, newton = 0, linear = 0;
+    };
+
+    bool
+    plating() const
+    {
+      return pf.loading == Loading::plating;
+    }
+    /// Append the staggered iterations of the last solve to the history.
+    void
+    record_iterations(const StepInfo &info);
+    /// The ionic potential (made on first use) on the current mesh, with
+    /// the damage as its Li body, started again from equilibrium.
+    void
+    rebuild_potential();
+    /// A first guess of dV_crack/dp (whole body) for the first step.
+    double
+    initial_compliance() const;
+    /// One step of the penetration coupling (see the class comment).
+    StepReport
+    solve_plating_step(double t_new, const StepInfo &info);
 
     const RunParameters                              &parameters;
     const PhaseFieldParameters                       &pf;
@@ -102,6 +153,13 @@ namespace lipen
     double               work = 0, fracture0 = 0;
     double      min_increment = 0; ///< smallest over all accepted steps
     std::string history;           ///< staggered_history.csv rows
+
+    // plating loading: the ionic potential with the crack as its Li body
+    const ButlerVolmer                   kinetics;
+    const CellDrive                      drive;
+    std::unique_ptr<IonicPotential<dim>> potential;
+    Plating                              plating_accepted, plating_trial;
+    double                               t_accepted = 0;
   };
 
   /// Run `Study/Type = phase field` (or continue it from

@@ -131,10 +131,10 @@ namespace lipen
     adapt() override
     {
     }
-    std::string
+    std::optional<RunStatus>
     stop_reason() const override
     {
-      return "";
+      return std::nullopt;
     }
     void
     write_solution(SolutionWriter &, unsigned int, double) override

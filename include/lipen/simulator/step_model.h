@@ -1,8 +1,10 @@
 #pragma once
 
+#include <lipen/base/run_status.h>
 #include <lipen/output/json.h>
 #include <lipen/output/table.h>
 
+#include <optional>
 #include <string>
 
 namespace lipen
@@ -86,9 +88,9 @@ namespace lipen
     virtual void
     adapt() = 0;
 
-    /// A physical end of the run reached by the accepted state: "" (go
-    /// on), "short circuit" or "arrested".
-    virtual std::string
+    /// A physical end of the run reached by the accepted state: none (go
+    /// on), RunStatus::short_circuit or RunStatus::arrested.
+    virtual std::optional<RunStatus>
     stop_reason() const = 0;
 
     /// Write the fields of the accepted state for ParaView.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <lipen/base/run_status.h>
 #include <lipen/output/json.h>
 #include <lipen/output/solution_output.h>
 #include <lipen/output/table.h>
@@ -11,6 +12,7 @@
 
 #include <mpi.h>
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -36,7 +38,7 @@ namespace lipen
   /// the study table.
   struct RunOutcome
   {
-    std::string                                 status;
+    RunStatus                                   status = RunStatus::completed;
     std::string                                 reason;
     std::vector<std::pair<std::string, double>> values;
   };
@@ -140,8 +142,8 @@ namespace lipen
     bool
     solve_step(StepInfo &info, double &t_new, std::string &failure);
     /// Accept the solved step, record and write it; returns the model's
-    /// stop reason ("" to go on).
-    std::string
+    /// stop reason (none: go on).
+    std::optional<RunStatus>
     finish_step(StepInfo &info, double t_new);
     /// Write a checkpoint when one is due; true when a signal asked to stop.
     bool
@@ -158,7 +160,7 @@ namespace lipen
     void
     write_statistics() const;
     void
-    write_summary(const std::string &status, const std::string &reason) const;
+    write_summary(RunStatus status, const std::string &reason) const;
     void
     write_checkpoint(const std::string &parameters_text);
     void
