@@ -324,6 +324,47 @@ namespace lipen
            A_counter    = 0;
     double d_defect_phi = 0, d_defect_p = 0; // dI_defect/d(phi_s, p)
 
+    // one quadrature point (weight w) of a Li/electrolyte interface with
+    // Butler-Volmer current i and derivative di: the residual, the Jacobian
+    // and the bordered columns and rows. plating_side: phi_s is the
+    // plating electrode's; defect: the point belongs to the Li body whose
+    // pressure may be an unknown; cphi: the coefficient of the drive
+    // equation's row
+    const auto add_interface_point = [&](const FEValuesBase<dim> &fv,
+                                         const unsigned int       q,
+                                         const double             i,
+                                         const double             di,
+                                         const double             w,
+                                         const bool               plating_side,
+                                         const bool               defect,
+                                         const double             cphi)
+    {
+      if (defect)
+      {
+        I_defect += i * w;
+        d_defect_phi += di * w;
+        d_defect_p += di * oF * w;
+      }
+      for (unsigned int k = 0; k < n; ++k)
+      {
+        const double vk = fv.shape_value(k, q);
+        cell_r(k) -= i * vk * w;
+        if (!jacobian)
+          continue;
+        for (unsigned int j = 0; j < n; ++j)
+          cell_matrix(k, j) += di * fv.shape_value(j, q) * vk * w;
+        if (plating_side)
+          cell_bphi(k) -= di * vk * w;
+        if (defect)
+        {
+          cell_bp(k) -= di * oF * vk * w;
+          cell_cp(k) -= di * vk * w; // d I_defect / d phi_e
+        }
+        if (cphi != 0)
+          cell_cphi(k) -= cphi * vk * w;
+      }
+    };
+
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
       {
@@ -357,23 +398,14 @@ namespace lipen
               continue;
             const double eta =
               kinetics.overpotential(phi_s, phi_q[q], p_defect);
-            const double i  = kinetics.current(eta);
-            const double di = kinetics.derivative(eta);
-            I_defect += i * w;
-            d_defect_phi += di * w;
-            d_defect_p += di * oF * w;
-            for (unsigned int k = 0; k < n; ++k)
-            {
-              const double vk = fe_values.shape_value(k, q);
-              cell_r(k) -= i * vk * w;
-              if (!jacobian)
-                continue;
-              for (unsigned int j = 0; j < n; ++j)
-                cell_matrix(k, j) += di * fe_values.shape_value(j, q) * vk * w;
-              cell_bphi(k) -= di * vk * w;
-              cell_bp(k) -= di * oF * vk * w;
-              cell_cp(k) -= di * vk * w; // d I_defect / d phi_e
-            }
+            add_interface_point(fe_values,
+                                q,
+                                kinetics.current(eta),
+                                kinetics.derivative(eta),
+                                w,
+                                true,
+                                true,
+                                0.);
           }
         }
         if (cell->at_boundary())
@@ -394,11 +426,10 @@ namespace lipen
                   interface_pressure(id, fe_face.quadrature_point(q));
                 const double eta = kinetics.overpotential(ps, phi[q], p);
                 // the electrolyte fraction weights the electrode currents
-                const double psi        = diffuse.face_fraction(q);
-                const double i          = psi * kinetics.current(eta);
-                const double di         = psi * kinetics.derivative(eta);
-                const double JxW        = fe_face.JxW(q);
-                const bool plating_side = id != boundary_ids::counter_electrode;
+                const double psi = diffuse.face_fraction(q);
+                const double i   = psi * kinetics.current(eta);
+                const double di  = psi * kinetics.derivative(eta);
+                const double JxW = fe_face.JxW(q);
                 if (id == boundary_ids::counter_electrode)
                 {
                   I_counter += i * JxW;
@@ -409,33 +440,20 @@ namespace lipen
                   eta_electrode += eta * JxW;
                   A_electrode += JxW;
                 }
-                if (id == boundary_ids::crack_face)
-                {
-                  I_defect += i * JxW;
-                  d_defect_phi += di * JxW;
-                  d_defect_p += di * oF * JxW;
-                }
-                for (unsigned int k = 0; k < n; ++k)
-                {
-                  const double vk = fe_face.shape_value(k, q);
-                  cell_r(k) -= i * vk * JxW;
-                  if (!jacobian)
-                    continue;
-                  for (unsigned int j = 0; j < n; ++j)
-                    cell_matrix(k, j) +=
-                      di * fe_face.shape_value(j, q) * vk * JxW;
-                  if (plating_side)
-                    cell_bphi(k) -= di * vk * JxW;
-                  if (id == boundary_ids::crack_face)
-                  {
-                    cell_bp(k) -= di * oF * vk * JxW;
-                    cell_cp(k) -= di * vk * JxW; // d I_defect / d phi_e
-                  }
-                  if (galvanostatic && id == boundary_ids::counter_electrode)
-                    cell_cphi(k) -= di * vk * JxW; // d I_counter / d phi_e
-                  if (overpotential && id == boundary_ids::li_electrode)
-                    cell_cphi(k) -= vk * JxW; // d (int eta) / d phi_e
-                }
+                // the scalar equation's row: d I_counter / d phi_e
+                // (galvanostatic) or d (int eta) / d phi_e (overpotential)
+                const double cphi =
+                  galvanostatic && id == boundary_ids::counter_electrode ? di :
+                  overpotential && id == boundary_ids::li_electrode      ? 1. :
+                                                                           0.;
+                add_interface_point(fe_face,
+                                    q,
+                                    i,
+                                    di,
+                                    JxW,
+                                    id != boundary_ids::counter_electrode,
+                                    id == boundary_ids::crack_face,
+                                    cphi);
               }
             }
         cell->get_dof_indices(dofs);
