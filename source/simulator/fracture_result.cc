@@ -88,9 +88,10 @@ namespace lipen
   namespace
   {
     /// The scalar members of a record, by name.
-    template <typename Visitor>
+    /// (Result: FractureResult or const FractureResult)
+    template <typename Result, typename Visitor>
     void
-    visit_scalars(FractureResult &r, Visitor &&visit)
+    visit_scalars(Result &r, Visitor &&visit)
     {
       auto &e = r.electrochemistry;
       visit("defect_size", r.defect_size);
@@ -137,8 +138,7 @@ namespace lipen
         << dim << "\ndegree\t" << degree << "\nn_dofs\t" << n_dofs
         << "\nn_cells\t" << n_cells << "\ncg_iterations\t" << cg_iterations
         << "\ne.computed\t" << int(electrochemistry.computed) << "\n";
-    FractureResult copy = *this;
-    visit_scalars(copy,
+    visit_scalars(*this,
                   [&](const char *key, const double &v)
                   {
                     out << key << '\t' << v << '\n';

@@ -558,7 +558,6 @@ namespace lipen
                            accepted.penetration_depth,
                            t_accepted,
                            li.volume(),
-                           li.plated(),
                            plating_accepted.current,
                            plating_accepted.ionic_pressure,
                            plating_accepted.cell_voltage,
@@ -579,7 +578,7 @@ namespace lipen
                   geometry.finish_loaded_mesh(tria);
                 });
     std::ifstream       in(dir + "/phase_field.txt");
-    std::vector<double> x(19);
+    std::vector<double> x(18);
     for (auto &v : x)
     {
       std::string word;
@@ -601,13 +600,13 @@ namespace lipen
     trial                      = accepted;
     t_accepted                 = x[11];
     // the Li volume (all of it booked as plated, as in the run that wrote
-    // the checkpoint; x[13] is that plated volume)
+    // the checkpoint, whose balance starts from 0)
     li.set_volume(x[12]);
-    plating_accepted.current                 = x[14];
-    plating_accepted.ionic_pressure          = x[15];
-    plating_accepted.cell_voltage            = x[16];
-    plating_accepted.applied_current_density = x[17];
-    plating_accepted.compliance              = x[18];
+    plating_accepted.current                 = x[13];
+    plating_accepted.ionic_pressure          = x[14];
+    plating_accepted.cell_voltage            = x[15];
+    plating_accepted.applied_current_density = x[16];
+    plating_accepted.compliance              = x[17];
     if (plating())
     {
       rebuild_potential();

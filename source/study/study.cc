@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <iostream>
 #include <limits>
 
 namespace lipen
@@ -162,13 +163,6 @@ namespace lipen
                                step,
                                pcout);
     }
-
-    /// The screen stream for printing only when @p on.
-    struct Quiet
-    {
-      std::ostringstream sink;
-      ConditionalOStream out{sink, false};
-    };
 
     /// defect_size_study.csv and defect_size_fit.csv, with the fits printed
     /// and returned for summary.json.
@@ -461,11 +455,11 @@ namespace lipen
                    double              &wall_time,
                    std::string         &solution)
     {
-      Timer          wall;
-      const bool     root = Utilities::MPI::this_mpi_process(comm) == 0;
-      SolutionWriter writer(p.output.directory);
-      Quiet          quiet;
-      auto          &out = verbose ? pcout : quiet.out;
+      Timer              wall;
+      const bool         root = Utilities::MPI::this_mpi_process(comm) == 0;
+      SolutionWriter     writer(p.output.directory);
+      ConditionalOStream quiet(std::cout, false);
+      auto              &out = verbose ? pcout : quiet;
       out << "lipen: " << to_string(p.geometry.defect) << " (" << p.dimension()
           << "D), single defect, " << Utilities::MPI::n_mpi_processes(comm)
           << " MPI rank(s), build " << LIPEN_BUILD_TYPE << "\n\n";
@@ -539,11 +533,7 @@ namespace lipen
       row.status = RunStatus::completed;
       row.values.emplace_back("material", r.material);
       for (const auto &[key, v] : r.study_values())
-      {
-        std::ostringstream o;
-        o << std::setprecision(10) << v;
-        row.values.emplace_back(key, o.str());
-      }
+        row.values.emplace_back(key, case_value(v));
       std::ostringstream record;
       record << r.record() << std::setprecision(17) << "case_wall_s\t"
              << case_wall << "\n";
@@ -611,7 +601,7 @@ namespace lipen
       Table table = fracture_table();
       pcout << table.screen_header() << "\n";
 
-      Quiet                                 quiet;
+      ConditionalOStream                    quiet(std::cout, false);
       std::vector<FractureResult>           results;
       std::vector<CaseRow>                  rows;
       std::vector<std::vector<std::string>> varied;
@@ -645,7 +635,7 @@ namespace lipen
                                              case_dir,
                                              runner,
                                              comm,
-                                             quiet.out,
+                                             quiet,
                                              skipped);
           rows.push_back(row);
           n_skipped += skipped;

@@ -245,4 +245,12 @@ namespace lipen
                 " cases failed (see study.csv); " + others};
     return {RunStatus::completed, ""};
   }
+
+  std::string
+  case_value(const double x)
+  {
+    std::ostringstream o;
+    o << std::setprecision(10) << x;
+    return o.str();
+  }
 } // namespace lipen

@@ -25,14 +25,6 @@ namespace lipen
 
   namespace
   {
-    std::string
-    number(const double x)
-    {
-      std::ostringstream o;
-      o << std::setprecision(10) << x;
-      return o.str();
-    }
-
     /// Run one case of @p model with @p p (already parsed); its row.
     CaseRow
     run_case(const RunParameters &p,
@@ -47,13 +39,13 @@ namespace lipen
         row.status         = o.status;
         row.message        = o.reason;
         for (const auto &[k, v] : o.values)
-          row.values.emplace_back(k, number(v));
+          row.values.emplace_back(k, case_value(v));
         return row;
       }
       const FractureResult r = run_single_defect(p, comm, pcout);
       row.status             = RunStatus::completed;
       for (const auto &[k, v] : r.study_values())
-        row.values.emplace_back(k, number(v));
+        row.values.emplace_back(k, case_value(v));
       return row;
     }
 

@@ -31,6 +31,11 @@ namespace lipen
     std::string                                      record;
   };
 
+  /// A number as a study table shows it (10 significant digits; "nan" for
+  /// a value that is not finite).
+  std::string
+  case_value(double x);
+
   /// A model's run of one case: parameters already parsed (Output/Directory
   /// is the case folder, which exists); returns the case's row. May throw
   /// InputError, NumericalFailure, OutputError or a deal.II exception.
