@@ -97,10 +97,7 @@ namespace lipen
     history = "step,attempt,iteration,residual_u,damage_change,pressure_Pa,"
               "newton,krylov_u,krylov_d,active_set\n";
     if (plating())
-    {
       rebuild_potential();
-      plating_accepted.compliance = initial_compliance();
-    }
   }
 
   template <int dim>
@@ -118,19 +115,6 @@ namespace lipen
     potential->setup();
     potential->set_diffuse_li(solver.get_dof_handler_d(), solver.get_damage());
     potential->reset();
-  }
-
-  template <int dim>
-  double
-  PhaseFieldModel<dim>::initial_compliance() const
-  {
-    // the whole slit of depth c opened by a unit pressure, as in an
-    // infinite body (2D: 2 pi c^2/E'; 3D: half a penny, 8 c^3/(3 E')); the
-    // secant iteration of the first step corrects it
-    const double c  = geometry.parameters().defect_size;
-    const double Ep = parameters.electrolyte.plane_strain_modulus();
-    return dim == 2 ? 2. * constants::pi * c * c / Ep :
-                      8. * c * c * c / (3. * Ep);
   }
 
   template <int dim>
@@ -273,19 +257,23 @@ namespace lipen
   PhaseFieldModel<dim>::solve_plating_step(const double    t_new,
                                            const StepInfo &info)
   {
-    const auto  &ec     = parameters.electrochemistry;
     const double dt     = t_new - t_accepted;
     const double copies = geometry.model_copies();
-    const double p_old  = accepted.pressure;
-    StepReport   report;
-    plating_trial  = Plating();
-    bool evaluated = false; // the phase field left the accepted state
-
-    // the ionic potential with the Li pressure set by @p closure; returns
-    // the current into the Li (whole body)
-    const auto ionic = [&](const DefectPressure &closure)
+    plating_trial       = Plating();
+    // the sealed step of the Li body at the current damage: the Li volume
+    // V_old + dt (Omega/F)(-I(p)) fills the crack, whose volume is
+    // V0 + C p, i.e. I + C/((Omega/F) dt) (p - (V_old - V0)/C) = 0,
+    // solved with phi_e (monolithic: p never passes the pressure at which
+    // plating stops)
+    const auto closure = [&](const double V0, const double C)
     {
-      const auto ns = potential->solve(drive, closure);
+      const double p_ref = (li.volume() - V0) / C;
+      const auto   ns    = potential->solve(drive,
+                                       {DefectPressure::sealed,
+                                             0.,
+                                             li.sealed_coefficient(C / copies, dt),
+                                             p_ref});
+      ++plating_trial.coupling;
       plating_trial.newton += ns.newton_iterations;
       plating_trial.linear += ns.linear_iterations;
       const auto I                 = potential->interfaces();
@@ -294,106 +282,27 @@ namespace lipen
       plating_trial.cell_voltage   = -potential->electrode_potential();
       plating_trial.applied_current_density =
         I.current_counter / std::max(I.area_counter, 1e-300);
-      return plating_trial.current;
+      return plating_trial.ionic_pressure;
     };
-    // the step's residual at Li pressure p: the Li volume plated at p,
-    // V(p) = V_old + dt (Omega/F)(-I(p)), fills the crack, whose pressure
-    // the phase field gives: s(p) = P(V(p)) - p
-    const auto residual = [&](const double p)
-    {
-      const double V =
-        li.trial_volume(ionic({DefectPressure::fixed, p}), 0, dt);
-      if (evaluated)
-        solver.restore_step();
-      evaluated  = true;
-      trial_load = V;
-      result     = solver.solve_step(V);
-      record_iterations(info);
-      ++plating_trial.coupling;
-      if (!result.converged)
-        throw NumericalFailure(result.message);
-      return solver.pressure() - p;
-    };
-
+    StepReport report;
     try
     {
-      // the pressure at which plating stops (I = 0): there V(p) = V_old,
-      // so P = p_old without a phase-field solve
-      ionic({DefectPressure::sealed, 0});
-      const double p_stop = plating_trial.ionic_pressure;
-      // first guess: the sealed step with the last secant compliance C,
-      // I + C/((Omega/F) dt) (p - p_old) = 0 (exact for an elastic crack)
-      ionic({DefectPressure::sealed,
-             p_old,
-             li.sealed_coefficient(plating_accepted.compliance / copies, dt),
-             p_old});
-      double       b  = plating_trial.ionic_pressure;
-      double       fb = residual(b);
-      const double tolerance =
-        ec.coupling_tolerance *
-        std::max(
-          {std::abs(p_old), std::abs(p_stop), 1e-6 / kinetics.omega_over_F});
-      bool converged = std::abs(fb) <= tolerance;
-      // the other end of the bracket: p_stop (s = p_old - p_stop <= 0)
-      // above a guess with s > 0; below one with s < 0, the pressure at
-      // which the most Li is plated (s(0) >= 0)
-      double a = b, fa = fb;
-      if (!converged)
-      {
-        if (fb > 0 && p_stop > b)
-        {
-          a  = p_stop;
-          fa = p_old - p_stop;
-        }
-        else
-        {
-          a         = 0.;
-          fa        = residual(a);
-          converged = std::abs(fa) <= tolerance;
-          if (converged)
-            std::swap(a, b), std::swap(fa, fb);
-        }
-        if (!converged && fa * fb > 0)
-          throw NumericalFailure("no Li pressure of the step balances the "
-                                 "plating current with the crack volume");
-      }
-      // Illinois false position on p, stopped on the residual or the
-      // update (both relative to the pressure scale)
-      while (!converged && plating_trial.coupling < ec.max_coupling_iterations)
-      {
-        const double c  = b - fb * (b - a) / (fb - fa);
-        const double fc = residual(c);
-        converged = std::abs(fc) <= tolerance || std::abs(c - b) <= tolerance;
-        if (fc * fb < 0)
-        {
-          a  = b;
-          fa = fb;
-        }
-        else
-          fa *= 0.5;
-        b  = c;
-        fb = fc;
-      }
-      if (!converged)
-        throw NumericalFailure(
-          "the Li pressures of the ionic potential and of the phase field "
-          "did not agree after " +
-          std::to_string(plating_trial.coupling) +
-          " coupling iterations (Electrochemistry/Maximum coupling "
-          "iterations)");
+      result = solver.solve_step(0., closure);
     }
     catch (const NumericalFailure &e)
     {
+      result.converged = false;
+      result.message   = e.what();
+    }
+    record_iterations(info);
+    if (!result.converged)
+    {
       report.outcome = StepReport::Outcome::not_converged;
-      report.message = e.what();
+      report.message = result.message;
       return report;
     }
-    trial = solver.metrics();
-    // the secant compliance of the crack for the next step's first guess
-    const double dp = trial.pressure - p_old;
-    const double dV = trial.crack_volume - li.volume();
-    plating_trial.compliance =
-      (dp != 0 && dV / dp > 0) ? dV / dp : plating_accepted.compliance;
+    trial      = solver.metrics();
+    trial_load = li.trial_volume(plating_trial.current, 0, dt);
     return report;
   }
 
@@ -561,8 +470,7 @@ namespace lipen
                            plating_accepted.current,
                            plating_accepted.ionic_pressure,
                            plating_accepted.cell_voltage,
-                           plating_accepted.applied_current_density,
-                           plating_accepted.compliance})
+                           plating_accepted.applied_current_density})
       out << x << '\n';
     write_file_atomically(dir + "/phase_field.txt", out.str());
     write_file_atomically(dir + "/staggered_history.csv", history);
@@ -578,7 +486,7 @@ namespace lipen
                   geometry.finish_loaded_mesh(tria);
                 });
     std::ifstream       in(dir + "/phase_field.txt");
-    std::vector<double> x(18);
+    std::vector<double> x(17);
     for (auto &v : x)
     {
       std::string word;
@@ -606,7 +514,6 @@ namespace lipen
     plating_accepted.ionic_pressure          = x[14];
     plating_accepted.cell_voltage            = x[15];
     plating_accepted.applied_current_density = x[16];
-    plating_accepted.compliance              = x[17];
     if (plating())
     {
       rebuild_potential();

@@ -19,6 +19,7 @@
 #include <deal.II/lac/petsc_vector.h>
 #include <deal.II/numerics/data_out.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -144,11 +145,22 @@ namespace lipen
     void
     initialise();
 
+    /**
+     * The pressure of a crack whose Li volume depends on the pressure (the
+     * Li plated in a step): given the crack volume as the affine function
+     * V(p) = V0 + C p of the current damage (C > 0, whole body), the
+     * closure returns the p at which the Li volume equals V(p).
+     */
+    using VolumeClosure = std::function<double(double V0, double C)>;
+
     /// Solve one load step by alternate minimisation (Anderson-accelerated
     /// fixed point d -> d_hat(u(d)), or over-relaxed): @p load is the
     /// pressure [Pa] (pressure loading) or the Li volume (volume loading).
+    /// With a @p closure (plating loading), @p load is ignored: in every
+    /// staggered iteration the pressure and u solve V_crack(u, d) = V(p)
+    /// with the closure's Li volume.
     StepResult
-    solve_step(double load);
+    solve_step(double load, const VolumeClosure &closure = {});
 
     /// The scalars of the state that the fields do not hold (pressure,
     /// initial fracture energy), for checkpoints; the fields themselves are
@@ -253,6 +265,14 @@ namespace lipen
     /// Pressure (secant iteration) and u with V_crack(u, d) = @p target.
     bool
     solve_for_volume(double target, StepResult &r, Iteration &it);
+    /// Pressure and u with V_crack(u(p), d) = the closure's Li volume at p:
+    /// V_crack(p) is linear (one solve, scaled) without other loads, else
+    /// its secant through the last two solves is handed to the closure
+    /// until the two agree.
+    bool
+    solve_for_closure(const VolumeClosure &closure,
+                      StepResult          &r,
+                      Iteration           &it);
     /// Whole-body crack volume of the current u, d.
     double
     crack_volume() const;

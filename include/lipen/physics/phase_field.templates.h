@@ -677,7 +677,8 @@ namespace lipen
 
   template <int dim>
   typename PhaseFieldFracture<dim>::StepResult
-  PhaseFieldFracture<dim>::solve_step(const double load)
+  PhaseFieldFracture<dim>::solve_step(const double         load,
+                                      const VolumeClosure &closure)
   {
     using namespace dealii;
     StepResult r;
@@ -692,7 +693,12 @@ namespace lipen
       {
         Iteration it;
         it.index = k;
-        if (prm.loading != Loading::pressure)
+        if (closure)
+        {
+          if (!solve_for_closure(closure, r, it))
+            return r;
+        }
+        else if (prm.loading != Loading::pressure)
         {
           if (!solve_for_volume(load, r, it))
             return r;
@@ -848,6 +854,70 @@ namespace lipen
       std::to_string(target) +
       " in 30 secant iterations (parameter 'Phase field/Li "
       "volume')");
+  }
+
+  template <int dim>
+  bool
+  PhaseFieldFracture<dim>::solve_for_closure(const VolumeClosure &closure,
+                                             StepResult          &r,
+                                             Iteration           &it)
+  {
+    double pa = p > 0 ? p : 1e-6 * material.youngs_modulus;
+    if (!solve_u(pa, r, it))
+      return false;
+    double Va = crack_volume();
+    ++r.volume_iterations;
+    require(Va > 0,
+            "Phase field/Loading",
+            "plating loading needs a crack that opens under pressure (the "
+            "crack volume at a trial pressure is " +
+              std::to_string(Va) + "); check Geometry and Initial crack");
+    if (loads.stack_pressure == 0 && loads.far_field_stress == 0)
+    {
+      // u(p) = p u(1) (each split is positively homogeneous)
+      const double pc = closure(0., Va / pa);
+      if (!(std::isfinite(pc) && pc >= 0))
+        throw NumericalFailure("plating: the Li pressure of the ionic "
+                               "potential is " +
+                               std::to_string(pc));
+      dealii::PETScWrappers::MPI::Vector x(owned_u, comm);
+      x = u;
+      x *= pc / pa;
+      u = x;
+      p = pc;
+      return true;
+    }
+    // other loads: the secant of V(p) through the last two solves
+    double pb = 1.1 * pa;
+    if (!solve_u(pb, r, it))
+      return false;
+    double Vb = crack_volume();
+    ++r.volume_iterations;
+    for (unsigned int k = 0; k < 30; ++k)
+    {
+      const double C = (Vb - Va) / (pb - pa);
+      if (!(C > 0))
+        throw NumericalFailure("plating: the crack does not open further "
+                               "under a higher Li pressure");
+      const double V0 = Vb - C * pb;
+      const double pc = closure(V0, C);
+      if (!std::isfinite(pc))
+        throw NumericalFailure("plating: the Li pressure of the ionic "
+                               "potential is not finite");
+      if (!solve_u(pc, r, it))
+        return false;
+      const double Vc = crack_volume();
+      ++r.volume_iterations;
+      p = pc;
+      if (std::abs(Vc - (V0 + C * pc)) <= 1e-9 * std::abs(Vc) || pc == pb)
+        return true;
+      pa = pb;
+      Va = Vb;
+      pb = pc;
+      Vb = Vc;
+    }
+    throw NumericalFailure("plating: the crack volume and the plated Li "
+                           "volume did not agree in 30 secant iterations");
   }
 
   template <int dim>

@@ -40,16 +40,21 @@ namespace lipen
    *   V_Li(t + dt) = V_Li(t) + dt (Omega/F)(-I(p(t + dt))),
    *   V_crack(u, d) = V_Li  (p: Lagrange multiplier of the crack volume),
    *
-   * implicit in p. One step couples the two by a secant iteration on the
-   * compliance C = dV_crack/dp: the ionic potential solves the sealed
-   * step I + C/((Omega/F) dt) (p - p_old) = 0 (monolithic with phi_e, so
-   * no step overshoots p <= F|phi_s - phi_e|/Omega), the phase field is
-   * then solved for the volume V_Li it implies, and C is updated from the
-   * phase field's (V, p) until the two pressures agree to
-   * `Electrochemistry/Coupling tolerance` (at most `Maximum coupling
-   * iterations`, else the step is cut back). The ionic potential uses the
-   * damage at the start of the step; it is rebuilt (from equilibrium) on
-   * every new mesh.
+   * implicit in p. The coupling lives inside the staggered iteration of
+   * the phase field: with the damage of the iteration fixed, the crack
+   * volume is affine in p, V_crack = V0 + C p (C from one elastic solve
+   * without other loads, else the secant of the last two), and the ionic
+   * potential solves the sealed step
+   *
+   *   I(p) + C/((Omega/F) dt) (p - (V_Li(t) - V0)/C) = 0
+   *
+   * monolithically with phi_e (so no step overshoots the pressure at which
+   * plating stops, p <= F|phi_s - phi_e|/Omega). u = u(p) and the damage
+   * update follow; at convergence of the staggered iteration the plated
+   * volume fills the crack exactly. The ionic potential sees the damage of
+   * the current staggered iterate; it is rebuilt (from equilibrium) on
+   * every new mesh. (An outer iteration on p around whole phase-field
+   * solves, tried first, cost 4-9 phase-field solves per step.)
    */
   template <int dim>
   class PhaseFieldModel : public StepModel
@@ -111,7 +116,6 @@ namespace lipen
       double       ionic_pressure          = 0; ///< p of the sealed step
       double       cell_voltage            = 0; ///< phi_counter - phi_s
       double       applied_current_density = 0; ///< [A/m^2]
-      double       compliance              = 0; ///< secant dV/dp
       unsigned int coupling = 0, newton = 0, linear = 0;
     };
 
@@ -127,9 +131,6 @@ namespace lipen
     /// the damage as its Li body, started again from equilibrium.
     void
     rebuild_potential();
-    /// A first guess of dV_crack/dp (whole body) for the first step.
-    double
-    initial_compliance() const;
     /// One step of the penetration coupling (see the class comment).
     StepReport
     solve_plating_step(double t_new, const StepInfo &info);
