@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # run-tests.sh -- build lipen (via setup.sh) and run the ctest suite.
 #
-#   bash scripts/run-tests.sh [extra ctest arguments, e.g. -R elasticity]
+#   bash scripts/run-tests.sh [ctest arguments, e.g. -R elasticity]
+#
+# Without arguments: the default suite, every test except those labelled
+# 'extended' (penetration initiation and convergence studies, 20-40 min
+# each: run them with  bash scripts/run-tests.sh -L extended).
 #
 # Environment: LIPEN_BUILD_DIR overrides the build directory.
 # Exits with ctest's exit status.
@@ -25,6 +29,9 @@ export OMP_NUM_THREADS=1 OMPI_MCA_rmaps_base_oversubscribe=1
 
 cd "${BUILD_DIR}"
 status=0
+if (($# == 0)); then
+  set -- -LE extended
+fi
 ctest --output-on-failure -j1 "$@" || status=$?
 ((status == 0)) || echo "run-tests.sh: ctest failed (exit status ${status})" >&2
 exit "${status}"

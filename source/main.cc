@@ -39,7 +39,9 @@ namespace
     "\n"
     "lipen computes the stress intensity of Li-pressurised defects in solid\n"
     "electrolytes and the critical crack-extension stress and plating\n"
-    "overpotential versus defect size (see README.md).\n"
+    "overpotential versus defect size, and follows the Li penetration of a\n"
+    "plated, growing crack in time (Study/Type = penetration; see\n"
+    "README.md).\n"
     "\n"
     "  FILE.prm            deal.II parameter file; without one, the built-in\n"
     "                      default study runs (edge slit in a 1 mm slab,\n"
@@ -51,7 +53,8 @@ namespace
     "                      and help text, then exit\n"
     "  --dry-run           read and check all parameters, then exit\n"
     "  --restart[=DIR]     continue a time-dependent run (Study/Type =\n"
-    "                      phase field) from its newest checkpoint in\n"
+    "                      phase field or penetration) from its newest\n"
+    "                      checkpoint in\n"
     "                      Output/Directory/checkpoints, or from the\n"
     "                      checkpoint directory DIR (any number of ranks;\n"
     "                      changed physics entries are refused)\n"
@@ -199,11 +202,10 @@ namespace
     lipen::RunParameters parameters;
     parameters.parse_parameters(prm);
     parameters.restart = cmd.restart;
-    if (!cmd.restart.empty() &&
-        parameters.study.type != lipen::StudyType::phase_field)
+    if (!cmd.restart.empty() && !parameters.study.time_dependent())
       throw lipen::InputError(
-        "--restart: only time-dependent runs (Study/Type = phase field) "
-        "write checkpoints");
+        "--restart: only time-dependent runs (Study/Type = phase field or "
+        "penetration) write checkpoints");
     if (cmd.dry_run)
     {
       pcout << "lipen: parameters are valid ("

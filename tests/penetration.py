@@ -2,11 +2,14 @@
 """Li penetration, first pieces (issue 17; model.md 3.6): a phase-field
 crack at the Li electrode that is a diffuse Li body of the ionic potential
 and fills with plated Li (`Phase field/Loading = plating`, sealed).
-- thermodynamic saturation: an edge slit held at 1 mV electrode
+- thermodynamic saturation (`Study/Type = penetration`, plating loading and
+  the ionic potential implied): an edge slit held at 1 mV electrode
   overpotential in a very conductive electrolyte; the Li pressure (phase
   field and ionic potential) saturates at F|eta|/Omega = 7.42 MPa within
   1 %, rises monotonically, never exceeds the bound (1e-3), and the crack
-  does not grow (crack size within 1 % of its start);
+  does not grow (crack size within 1 % of its start); the run ends
+  `arrested` (Arrest time 2000 s) before End time, at least 2000 s after
+  the last step that changed p by 0.1 %;
 - Li conservation: the same slit plated at 10 A/m^2; at every step the
   plated volume (Omega/F) int -I dt, booked from the ionic currents,
   equals the crack volume -int u.grad d of the phase field within 1 %;
@@ -70,6 +73,14 @@ if summary:
     chk.check(abs(size[-1] / size[0] - 1) < 0.01,
               "the crack does not grow (size %.4g -> %.4g)" %
               (size[0], size[-1]))
+    t = [float(r["time"]) for r in rows]
+    last_change = max(t[i] for i in range(1, len(p))
+                      if abs(p[i] - p[i - 1]) > 1e-3 * p[i])
+    chk.check(summary.get("status") == "arrested" and t[-1] < 1e4 and
+              t[-1] - last_change >= 2000,
+              "the run ends arrested (status %s at t = %.4g s, p last changed "
+              "by 0.1 %% at t = %.4g s)" %
+              (summary.get("status"), t[-1], last_change))
 
 # --- Li conservation while the crack grows --------------------------------
 out, summary, _ = run("growth", "growth_2d.prm",
@@ -124,7 +135,12 @@ for what, entries, entry in [
         ("flowing", {"Electrochemistry/Li pressure closure": "flowing"},
          "Electrochemistry/Li pressure closure"),
         ("centre slit", {"Geometry/Defect type": "centre slit"},
-         "Phase field/Loading")]:
+         "Phase field/Loading"),
+        ("penetration with volume loading",
+         {"Study/Type": "penetration", "Phase field/Loading": "volume"},
+         "Phase field/Loading"),
+        ("zero current", {"Electrochemistry/Applied current density": "0"},
+         "Electrochemistry/Applied current density")]:
     _, _, stderr = run("bad", "growth_2d.prm", entries, expect=2)
     chk.check(entry in stderr and stderr.count("lipen: error") == 1,
               "%s refused naming %s: %s" % (what, entry, stderr.strip()))

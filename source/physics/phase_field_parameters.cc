@@ -153,6 +153,29 @@ namespace lipen
                       Patterns::Double(0.),
                       "A step in which the crack grows by more than this many "
                       "l is cut back (while cut-backs remain); 0: no limit.");
+    prm.declare_entry(
+      "Maximum pressure change",
+      "0.1",
+      Patterns::Double(0.),
+      "Plating loading: a step in which the Li pressure changes by more than "
+      "this fraction of max(|p_old|, |p_new|, K_Ic/sqrt(pi c)) is cut back "
+      "(while cut-backs remain); the next step is sized from the larger of "
+      "this change and the crack advance. 0: no limit.");
+    prm.declare_entry(
+      "Arrest time",
+      "0",
+      Patterns::Double(0.),
+      "[s] The run stops with status 'arrested' when, for this long "
+      "(simulated time), the crack has grown by less than l/100 and the Li "
+      "pressure has changed by less than 0.1 %. 0: never (the run goes on to "
+      "End time).");
+    prm.declare_entry(
+      "Final crack size",
+      "0",
+      Patterns::Double(0.),
+      "[m] The run ends (status 'completed') once the crack size (initial "
+      "defect + dissipated energy / G_c,eff, the column crack_size_m) reaches "
+      "this value. 0: no limit.");
     prm.declare_entry("Adaptive refinement",
                       "true",
                       Patterns::Bool(),
@@ -173,7 +196,11 @@ namespace lipen
                       Patterns::Double(0.),
                       "Cells whose history field exceeds this fraction of "
                       "3 G_c/(16 l) are refined to the process-zone cell "
-                      "size.");
+                      "size. A step is redone on a refined mesh only when "
+                      "the damage or the driving force above "
+                      "max(this, 1/2) of the threshold lies on coarser "
+                      "cells, so a fraction below 1/2 refines ahead of a "
+                      "growing crack without redos.");
     prm.declare_entry("Maximum refinement redos",
                       "10",
                       Patterns::Integer(0),
@@ -214,6 +241,9 @@ namespace lipen
     over_relaxation         = prm.get_double("Over-relaxation");
     anderson_depth          = prm.get_integer("Anderson depth");
     max_advance             = prm.get_double("Maximum crack advance");
+    max_pressure_change     = prm.get_double("Maximum pressure change");
+    arrest_time             = prm.get_double("Arrest time");
+    final_crack_size        = prm.get_double("Final crack size");
     adaptive                = prm.get_bool("Adaptive refinement");
     coarsen                 = prm.get_bool("Coarsening");
     refine_damage_threshold = prm.get_double("Refinement damage threshold");

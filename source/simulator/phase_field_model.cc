@@ -58,7 +58,6 @@ namespace lipen
     s.end_time        = pf.end_time;
     s.max_step        = pf.end_time / pf.time_steps;
     s.max_cutbacks    = pf.max_cutbacks;
-    s.max_advance     = pf.max_advance;
     s.max_redos       = pf.adaptive ? pf.max_refinement_redos : 0;
     s.output_interval = pf.output_interval;
     s.write_solution  = parameters.output.write_solution;
@@ -93,6 +92,7 @@ namespace lipen
     accepted  = solver.metrics();
     trial     = accepted;
     fracture0 = accepted.fracture_energy;
+    arrest    = {0., accepted.crack_size, accepted.pressure};
     li.set_volume(accepted.crack_volume);
     history = "step,attempt,iteration,residual_u,damage_change,pressure_Pa,"
               "newton,krylov_u,krylov_d,active_set\n";
@@ -335,9 +335,26 @@ namespace lipen
 
   template <int dim>
   double
-  PhaseFieldModel<dim>::step_advance() const
+  PhaseFieldModel<dim>::step_change() const
   {
-    return (trial.crack_size - accepted.crack_size) / solver.length_scale();
+    double change = 0;
+    if (pf.max_advance > 0)
+      change = (trial.crack_size - accepted.crack_size) /
+               (pf.max_advance * solver.length_scale());
+    if (plating() && pf.max_pressure_change > 0)
+    {
+      // relative to the pressure, and at least to the pressure that
+      // grows a defect of this size, K_Ic/sqrt(pi c)
+      const double scale = std::max(
+        {std::abs(accepted.pressure),
+         std::abs(trial.pressure),
+         parameters.electrolyte.fracture_toughness /
+           std::sqrt(constants::pi * geometry.parameters().defect_size)});
+      change = std::max(change,
+                        std::abs(trial.pressure - accepted.pressure) /
+                          (pf.max_pressure_change * scale));
+    }
+    return change;
   }
 
   template <int dim>
@@ -361,6 +378,13 @@ namespace lipen
                                                     accepted.crack_volume);
     t_accepted    = t;
     min_increment = std::min(min_increment, accepted.min_damage_increment);
+    // the state the arrest clock runs from: reset whenever the crack grows
+    // by l/100 or p changes by 0.1 % from it
+    if (std::abs(accepted.crack_size - arrest.size) >
+          0.01 * solver.length_scale() ||
+        std::abs(accepted.pressure - arrest.pressure) >
+          1e-3 * std::max(std::abs(accepted.pressure), 1e-300))
+      arrest = {t, accepted.crack_size, accepted.pressure};
   }
 
   template <int dim>
@@ -389,6 +413,10 @@ namespace lipen
     if (at_li_electrode(gp.defect) &&
         accepted.penetration_depth >= gp.height - 2. * solver.process_zone_h())
       return RunStatus::short_circuit;
+    if (pf.arrest_time > 0 && t_accepted - arrest.time >= pf.arrest_time)
+      return RunStatus::arrested;
+    if (pf.final_crack_size > 0 && accepted.crack_size >= pf.final_crack_size)
+      return RunStatus::completed;
     return std::nullopt;
   }
 
@@ -470,7 +498,10 @@ namespace lipen
                            plating_accepted.current,
                            plating_accepted.ionic_pressure,
                            plating_accepted.cell_voltage,
-                           plating_accepted.applied_current_density})
+                           plating_accepted.applied_current_density,
+                           arrest.time,
+                           arrest.size,
+                           arrest.pressure})
       out << x << '\n';
     write_file_atomically(dir + "/phase_field.txt", out.str());
     write_file_atomically(dir + "/staggered_history.csv", history);
@@ -486,7 +517,7 @@ namespace lipen
                   geometry.finish_loaded_mesh(tria);
                 });
     std::ifstream       in(dir + "/phase_field.txt");
-    std::vector<double> x(17);
+    std::vector<double> x(20);
     for (auto &v : x)
     {
       std::string word;
@@ -514,6 +545,7 @@ namespace lipen
     plating_accepted.ionic_pressure          = x[14];
     plating_accepted.cell_voltage            = x[15];
     plating_accepted.applied_current_density = x[16];
+    arrest                                   = {x[17], x[18], x[19]};
     if (plating())
     {
       rebuild_potential();

@@ -23,10 +23,12 @@ namespace lipen
       {StudyType::single, "single"},
       {StudyType::defect_size, "defect size"},
       {StudyType::phase_field, "phase field"},
+      {StudyType::penetration, "penetration"},
       {StudyType::sweep, "sweep"}};
     const std::pair<StudyModel, const char *> study_model_names[] = {
       {StudyModel::sharp_crack, "sharp crack"},
-      {StudyModel::phase_field, "phase field"}};
+      {StudyModel::phase_field, "phase field"},
+      {StudyModel::penetration, "penetration"}};
   } // namespace
 
   std::string
@@ -159,21 +161,27 @@ namespace lipen
     prm.declare_entry("Type",
                       "defect size",
                       Patterns::Selection(
-                        "single|defect size|phase field|sweep"),
+                        "single|defect size|phase field|penetration|sweep"),
                       "'single': one defect (Geometry/Defect size, Material). "
                       "'defect size': sweep defect sizes and materials and "
                       "compute Y(c), sigma0_max(c) and |eta_c|(c). "
                       "'phase field': grow the crack from the defect by "
                       "phase-field fracture (subsection Phase field). "
+                      "'penetration': Li penetration, the phase-field crack "
+                      "filled with plated Li that pressurises it (phase "
+                      "field with Phase field/Loading = plating and "
+                      "Electrochemistry/Enabled = true implied). "
                       "'sweep': run Study/Model for every case of Study/Vary, "
                       "each in its own folder case-NNN, gathered in "
                       "study.csv; a rerun skips finished cases.");
     prm.declare_entry("Model",
                       "sharp crack",
-                      Patterns::Selection("sharp crack|phase field"),
+                      Patterns::Selection(
+                        "sharp crack|phase field|penetration"),
                       "What each case of a sweep runs: 'sharp crack' (the "
                       "single-defect LEFM analysis, with the "
-                      "electrochemistry if enabled) or 'phase field'.");
+                      "electrochemistry if enabled), 'phase field' or "
+                      "'penetration' (as Study/Type).");
     prm.declare_entry("Vary",
                       "",
                       Patterns::Anything(),
@@ -273,7 +281,18 @@ namespace lipen
     phase_field.parse_parameters(prm);
     checkpoint.parse_parameters(prm);
     geometry.validate(dimension());
-    if (study.type == StudyType::phase_field)
+    if (study.type == StudyType::penetration)
+    {
+      // the penetration run plates Li into the crack: the loading and the
+      // ionic potential are implied (Loading's default 'pressure' gives way)
+      require(phase_field.loading != Loading::volume,
+              "Phase field/Loading",
+              "Study/Type = penetration plates the Li into the crack: leave "
+              "Loading at its default or set it to plating");
+      phase_field.loading      = Loading::plating;
+      electrochemistry.enabled = true;
+    }
+    if (study.time_dependent())
     {
       phase_field.resolved_length_scale(); // validates the entries
       phase_field.load_function();

@@ -335,7 +335,8 @@ namespace lipen
                 prm.cutback_entry;
       return false;
     }
-    const auto cut_back = [&]()
+    double     cut_change = 0; // of the attempt last cut back for it
+    const auto cut_back   = [&]()
     {
       model.restore_step();
       ++info.cutbacks;
@@ -370,6 +371,17 @@ namespace lipen
         cut_back();
         continue;
       }
+      // a step that changed too much is cut back, unless halving it did
+      // not shrink the change (an unstable jump, whatever the step)
+      const double change = model.step_change();
+      const bool   jump   = cut_change > 0 && change > 0.75 * cut_change;
+      info.change         = change;
+      if (change > 1 && info.cutbacks < prm.max_cutbacks && !jump)
+      {
+        cut_change = change;
+        cut_back();
+        continue;
+      }
       if (info.redos < prm.max_redos && model.wants_redo())
       {
         // the solution outran the fine mesh: refine where the converged
@@ -377,12 +389,6 @@ namespace lipen
         model.adapt();
         model.restore_step();
         ++info.redos;
-        continue;
-      }
-      if (prm.max_advance > 0 && info.cutbacks < prm.max_cutbacks &&
-          model.step_advance() > prm.max_advance)
-      {
-        cut_back();
         continue;
       }
       return true;
@@ -414,6 +420,11 @@ namespace lipen
       pcout << "\nThe crack reached the counter electrode at t = " << t
             << ": short circuit.\n";
     }
+    if (stop == RunStatus::completed)
+      pcout << "\nThe run reached its final state at t = " << t << ".\n";
+    if (stop == RunStatus::arrested)
+      pcout << "\nThe crack and its pressure have stopped changing (t = " << t
+            << "): arrested.\n";
     return stop;
   }
 
@@ -471,8 +482,10 @@ namespace lipen
           break;
         }
         model.adapt();
-        if (info.cutbacks == 0)
-          dt = std::min(prm.max_step, prm.growth * dt);
+        double factor = info.cutbacks == 0 ? prm.growth : 1.;
+        if (info.change > 0)
+          factor = std::min(factor, 0.8 / info.change);
+        dt = std::min(prm.max_step, factor * dt);
         if (checkpoint_if_due(parameters_text))
         {
           status = RunStatus::interrupted;

@@ -751,6 +751,7 @@ namespace lipen
       case StudyType::sweep:
         return run_sweep(parameters, comm, pcout);
       case StudyType::phase_field:
+      case StudyType::penetration:
         // before any computation: an unwritable directory is an input error
         parameters.output.create_directory(comm);
         return exit_status(run_phase_field(parameters, comm, pcout).status);

@@ -33,7 +33,7 @@ namespace lipen
              ConditionalOStream  &pcout)
     {
       CaseRow row;
-      if (model == StudyModel::phase_field)
+      if (model != StudyModel::sharp_crack)
       {
         const RunOutcome o = run_phase_field(p, comm, pcout);
         row.status         = o.status;
@@ -98,8 +98,9 @@ namespace lipen
       "results of the case (the last statistics row for time-dependent "
       "models), then the message of a case that did not complete";
     const std::string case_type =
-      parameters.study.model == StudyModel::phase_field ? "phase field" :
-                                                          "single";
+      parameters.study.model == StudyModel::sharp_crack ?
+        "single" :
+        to_string(parameters.study.model);
     const CaseRunner runner = [&](const RunParameters &p)
     {
       return run_case(p, parameters.study.model, comm, pcout);

@@ -182,8 +182,9 @@ namespace lipen
     void
     restore_step();
 
-    /// True when every cell with d or H above the thresholds has
-    /// h <= process-zone cell size.
+    /// True when every cell with d or max(H, psi+) above the thresholds
+    /// (the driving force at max(Refinement driving force fraction, 1/2)
+    /// of the AT1 threshold) has h <= process-zone cell size.
     bool
     process_zone_resolved() const;
     /// Refine (and coarsen) by the thresholds, transferring u, d, the step
@@ -294,9 +295,11 @@ namespace lipen
     /// d = the projection of @p x onto d_n <= d <= 1, constraints applied.
     void
     set_projected_damage(const dealii::PETScWrappers::MPI::Vector &x);
-    /// Cells (by active index) where the crack is or is about to be.
+    /// Cells (by active index) where the crack is or is about to be: d or
+    /// max(H, psi+) above their thresholds (@p driving_fraction of the
+    /// AT1 threshold 3 G_c/(16 l)).
     std::vector<bool>
-    process_zone_cells() const;
+    process_zone_cells(double driving_fraction) const;
     double
     cell_size(const CellIt &cell) const;
     /// FEValues of u and d on one cell and u, eps(u), d, grad d at its

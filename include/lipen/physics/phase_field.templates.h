@@ -949,7 +949,8 @@ namespace lipen
 
   template <int dim>
   std::vector<bool>
-  PhaseFieldFracture<dim>::process_zone_cells() const
+  PhaseFieldFracture<dim>::process_zone_cells(
+    const double driving_fraction) const
   {
     using namespace dealii;
     std::vector<bool> flag(tria.n_active_cells(), false);
@@ -958,7 +959,7 @@ namespace lipen
     const FEValuesExtractors::Vector     disp(0);
     std::vector<SymmetricTensor<2, dim>> eps(quadrature.size());
     std::vector<types::global_dof_index> dofs(fe_d.n_dofs_per_cell());
-    const double H_ref  = prm.refine_driving_fraction * history_threshold();
+    const double H_ref  = driving_fraction * history_threshold();
     auto         cell_d = dof_d.begin_active();
     for (auto cell = dof_u.begin_active(); cell != dof_u.end();
          ++cell, ++cell_d)
@@ -996,8 +997,12 @@ namespace lipen
   bool
   PhaseFieldFracture<dim>::process_zone_resolved() const
   {
-    const auto flag = process_zone_cells();
-    bool       ok   = true;
+    // redo only when the crack or its driving force near the threshold
+    // left the fine mesh; refinement (below) reaches further ahead when
+    // the driving-force fraction is below 1/2
+    const auto flag =
+      process_zone_cells(std::max(prm.refine_driving_fraction, 0.5));
+    bool ok = true;
     for (const auto &cell : tria.active_cell_iterators())
       if (cell->is_locally_owned() && flag[cell->active_cell_index()] &&
           cell_size(cell) > h_pz * (1. + 1e-6))
@@ -1010,7 +1015,7 @@ namespace lipen
   PhaseFieldFracture<dim>::adapt_mesh()
   {
     using namespace dealii;
-    const auto   flag   = process_zone_cells();
+    const auto   flag   = process_zone_cells(prm.refine_driving_fraction);
     const auto  &gp     = geometry.parameters();
     unsigned int marked = 0;
     for (const auto &cell : tria.active_cell_iterators())

@@ -74,6 +74,10 @@ namespace lipen
     unsigned int anderson_depth      = 5;   ///< m of Anderson acceleration
     unsigned int max_cutbacks        = 6;
     double       max_advance         = 20; ///< crack advance per step / l
+    /// plating: |p_new - p_old| per step / max(|p_old|, |p_new|, p_scale)
+    double max_pressure_change = 0.1;
+    double arrest_time         = 0; ///< [s]; 0: never `arrested`
+    double final_crack_size    = 0; ///< [m]; 0: no limit
 
     bool         adaptive                = true;
     bool         coarsen                 = true;

@@ -82,7 +82,7 @@ namespace lipen
     bool
     wants_redo() const override;
     double
-    step_advance() const override;
+    step_change() const override;
     void
     accept_step(double t, const StepInfo &info) override;
     void
@@ -161,6 +161,11 @@ namespace lipen
     std::unique_ptr<IonicPotential<dim>> potential;
     Plating                              plating_accepted, plating_trial;
     double                               t_accepted = 0;
+    /// when the crack size and pressure last changed (`Arrest time`)
+    struct
+    {
+      double time = 0, size = 0, pressure = 0;
+    } arrest;
   };
 
   /// Run `Study/Type = phase field` (or continue it from

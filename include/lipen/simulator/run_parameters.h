@@ -82,13 +82,15 @@ namespace lipen
     single,
     defect_size,
     phase_field,
+    penetration, ///< phase field with Loading = plating
     sweep
   };
   /// What each case of a sweep runs (`Study/Model`).
   enum class StudyModel
   {
     sharp_crack,
-    phase_field
+    phase_field,
+    penetration
   };
   std::string
   to_string(StudyType type);
@@ -103,6 +105,13 @@ namespace lipen
     std::string              vary; ///< Study/Vary text
     std::vector<double>      sizes;
     std::vector<std::string> materials;
+
+    /// A time-dependent run (phase field or penetration) with checkpoints.
+    bool
+    time_dependent() const
+    {
+      return type == StudyType::phase_field || type == StudyType::penetration;
+    }
 
     static void
     declare_parameters(dealii::ParameterHandler &prm);

@@ -109,7 +109,7 @@ namespace lipen
       return false;
     }
     double
-    step_advance() const override
+    step_change() const override
     {
       return 0;
     }

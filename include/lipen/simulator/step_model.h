@@ -21,6 +21,8 @@ namespace lipen
     unsigned int cutbacks = 0;
     unsigned int redos    = 0;
     double       wall     = 0; ///< wall time since the run started [s]
+    /// the accepted step's step_change() (0: the model sets no limit)
+    double change = 0;
   };
 
   /// How one solve of a step ended.
@@ -44,9 +46,9 @@ namespace lipen
    * Sequence of one step (see TimeStepper): solve_step() from the accepted
    * state to t_new; if converged, the stepper may ask for a redo on a
    * refined mesh (wants_redo(): adapt(), restore_step(), solve again) or
-   * cut the step back when step_advance() is too large (restore_step(),
+   * cut the step back when step_change() exceeds 1 (restore_step(),
    * smaller step); then accept_step(), fill_row() for the statistics, and
-   * adapt() for the next step.
+   * adapt() for the next step, whose size follows step_change().
    */
   class StepModel
   {
@@ -75,10 +77,12 @@ namespace lipen
     /// should be refined and the step redone.
     virtual bool
     wants_redo() const = 0;
-    /// After a converged solve: how far the crack advanced in the step, in
-    /// the units of the maximum advance given to the stepper.
+    /// After a converged solve: the largest change of the step (crack
+    /// advance, pressure change) in units of what one step may change, 0
+    /// when the model sets no limit. Above 1 the stepper cuts the step
+    /// back; the next step is scaled by min(growth, 0.8/change).
     virtual double
-    step_advance() const = 0;
+    step_change() const = 0;
     virtual void
     accept_step(double t, const StepInfo &info) = 0;
     virtual void

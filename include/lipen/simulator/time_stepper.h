@@ -53,7 +53,6 @@ namespace lipen
     /// the run stops (`failed`) when dt falls below this times max_step
     double       min_step_fraction = 1e-9;
     unsigned int max_cutbacks      = 6;  ///< halvings of one step
-    double       max_advance       = 0;  ///< per step (model's units); 0: any
     unsigned int max_redos         = 10; ///< redos of one step on a finer mesh
     unsigned int output_interval   = 1;  ///< ParaView output every N steps
     bool         write_solution    = true;
@@ -69,12 +68,15 @@ namespace lipen
    *   (at most max_cutbacks times, then stop with `failed`);
    * - if the model wants the step redone on a refined mesh, adapt, restore
    *   and solve again (at most max_redos times);
-   * - if the crack advanced more than max_advance, restore and halve dt;
+   * - if the model's step_change() exceeds 1 (crack advance, pressure
+   *   change), restore and halve dt, unless the change did not shrink
+   *   with the step (an unstable jump of the crack: accepted);
    * - accept, append the statistics row (statistics.csv and the screen
    *   line come from the same Table), write ParaView output every
    *   output_interval steps, stop on the model's stop reason (`short
-   *   circuit`, `arrested`), adapt the mesh, and let dt grow back (doubling,
-   *   up to max_step) after a step without cut-back;
+   *   circuit`, `arrested`), adapt the mesh, and size the next step:
+   *   dt *= min(growth, 0.8/change) after a step without cut-back (the
+   *   step kept otherwise), at most max_step;
    * - checkpoint every N steps / T minutes and on SIGTERM or SIGINT (then
    *   stop with `interrupted`);
    * - stop with `failed` when dt has fallen below min_step_fraction times

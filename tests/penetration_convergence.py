@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Time-step, mesh and rank independence of a growing Li filament (issue
+17; label long). The headline run parameter_files/penetration_2d.prm (LPS
+glass, c = 5 um edge defect, 100 um slab, 10 A/m^2) is stopped at a crack
+size of 30 um (`Final crack size`); the quantity compared is the time at
+which the crack size passes 25 um (linear between steps):
+- halving the time step (Time steps x 2, Maximum crack advance and Maximum
+  pressure change / 2) changes it by less than 1 %;
+- 1 and 2 ranks agree within 1e-4 (solver tolerances);
+- refining l and h together (l = 1, 0.7, 0.5 um, h = l/2) moves it in a
+  converging sequence: the change from 0.7 to 0.5 um is smaller than the
+  change from 1 to 0.7 um (the numbers are printed for the README).
+Usage: penetration_convergence.py LIPEN WORKDIR SOURCE_DIR
+"""
+import csv
+import os
+import sys
+
+from lipen_test_util import Checker, run_lipen, set_args
+
+lipen, work, source = sys.argv[1], sys.argv[2], sys.argv[3]
+os.makedirs(work, exist_ok=True)
+prm = os.path.join(source, "parameter_files", "penetration_2d.prm")
+chk = Checker()
+target = 25e-6
+
+
+def time_at_size(name, entries, ranks=2):
+    out = os.path.join(work, name)
+    base = {"Phase field/Final crack size": 3e-5,
+            "Output/Write solution": "false"}
+    base.update(entries)
+    status, _, stderr, summary = run_lipen(lipen, ranks,
+                                           [prm] + set_args(base), out,
+                                           timeout=3000)
+    chk.check(status == 0 and summary and summary["status"] == "completed",
+              "%s: runs to the final crack size %s" %
+              (name, stderr.strip()[-300:]))
+    if status != 0:
+        return float("nan")
+    with open(os.path.join(out, "statistics.csv")) as f:
+        rows = list(csv.DictReader(l for l in f if not l.startswith("#")))
+    for a, b in zip(rows, rows[1:]):
+        sa, sb = float(a["crack_size_m"]), float(b["crack_size_m"])
+        if sa < target <= sb:
+            ta, tb = float(a["time"]), float(b["time"])
+            t = ta + (tb - ta) * (target - sa) / (sb - sa)
+            print("%s: t(25 um) = %.6g s, %d steps, wall %.0f s" %
+                  (name, t, len(rows) - 1, float(rows[-1]["wall_s"])))
+            return t
+    return float("nan")
+
+
+t1 = time_at_size("dt", {})
+t2 = time_at_size("dt_half", {"Phase field/Time steps": 40,
+                              "Phase field/Maximum crack advance": 2,
+                              "Phase field/Maximum pressure change": 0.05})
+chk.check(abs(t2 / t1 - 1) < 0.01,
+          "halving the time step changes t(25 um) by %.3g %% (< 1 %%)" %
+          (100 * (t2 / t1 - 1)))
+t1r = time_at_size("dt_np1", {}, ranks=1)
+chk.check(abs(t1r / t1 - 1) < 1e-4,
+          "1 and 2 ranks: t(25 um) %.8g vs %.8g s (within 1e-4)" % (t1r, t1))
+tl = {1e-6: t1}
+for ell in (7e-7, 5e-7):
+    tl[ell] = time_at_size("ell_%g" % ell, {"Phase field/Length scale": ell})
+d1, d2 = tl[7e-7] - tl[1e-6], tl[5e-7] - tl[7e-7]
+print("l = 1, 0.7, 0.5 um: t(25 um) = %.6g, %.6g, %.6g s" %
+      (tl[1e-6], tl[7e-7], tl[5e-7]))
+chk.check(abs(d2) < abs(d1),
+          "refining l and h converges: changes %.4g then %.4g s" % (d1, d2))
+sys.exit(chk.finish())
