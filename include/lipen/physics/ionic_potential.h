@@ -215,8 +215,11 @@ namespace lipen
     std::vector<FaceNode<dim>>
     defect_face_nodes() const;
 
-    /// Add phi_e, current density, interface overpotential and Li pressure
-    /// to @p data_out (the objects must live until build_patches()).
+    /// Add phi_e, current density -kappa grad phi_e (vector and magnitude),
+    /// interface overpotential and Li pressure to @p data_out (the objects
+    /// must live until build_patches()); with a diffuse Li body also its Li
+    /// fraction 1 - psi(d), with eta and p (times the Li fraction) at every
+    /// node the body reaches.
     void
     add_output(dealii::DataOut<dim> &data_out);
 
@@ -273,7 +276,7 @@ namespace lipen
     const dealii::PETScWrappers::MPI::Vector *diffuse_damage = nullptr;
     double                                    psi_min        = 1e-3;
     // output helpers
-    dealii::PETScWrappers::MPI::Vector              eta_field, p_field;
+    dealii::PETScWrappers::MPI::Vector eta_field, p_field, li_field;
     std::unique_ptr<dealii::DataPostprocessor<dim>> current_postprocessor;
   };
 } // namespace lipen

@@ -855,6 +855,42 @@ namespace lipen
               p(dof) = pv;
             }
           }
+    // the diffuse Li body: its Li fraction 1 - psi(d), the overpotential
+    // phi_s - phi_e + Omega p/F of its interface and p weighted by the Li
+    // fraction, at every node it reaches (both fields are Q1 on one mesh:
+    // local DoF i is vertex i for both)
+    PETScWrappers::MPI::Vector li(locally_owned, comm);
+    if (diffuse_dofs != nullptr)
+    {
+      AssertThrow(diffuse_dofs->get_fe().n_dofs_per_cell() ==
+                    fe.n_dofs_per_cell(),
+                  ExcMessage("the diffuse Li body needs Q1 damage"));
+      std::vector<types::global_dof_index> dofs(fe.n_dofs_per_cell()),
+        dofs_d(fe.n_dofs_per_cell());
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        if (cell->is_locally_owned())
+        {
+          cell->get_dof_indices(dofs);
+          typename DoFHandler<dim>::active_cell_iterator(
+            &dof_handler.get_triangulation(),
+            cell->level(),
+            cell->index(),
+            diffuse_dofs)
+            ->get_dof_indices(dofs_d);
+          for (unsigned int i = 0; i < dofs.size(); ++i)
+          {
+            const double fraction =
+              1. - electrolyte_fraction((*diffuse_damage)(dofs_d[i]));
+            if (!locally_owned.is_element(dofs[i]) || fraction <= 0)
+              continue;
+            li(dofs[i]) = fraction;
+            eta(dofs[i]) =
+              kinetics.overpotential(phi_s, solution(dofs[i]), p_defect);
+            p(dofs[i]) = fraction * p_defect;
+          }
+        }
+    }
+    li.compress(VectorOperation::insert);
     eta.compress(VectorOperation::insert);
     p.compress(VectorOperation::insert);
     eta_field.reinit(locally_owned, locally_relevant, comm);
@@ -864,6 +900,12 @@ namespace lipen
     data_out.add_data_vector(dof_handler, solution, "ionic_potential");
     data_out.add_data_vector(dof_handler, eta_field, "interface_overpotential");
     data_out.add_data_vector(dof_handler, p_field, "li_pressure");
+    if (diffuse_dofs != nullptr)
+    {
+      li_field.reinit(locally_owned, locally_relevant, comm);
+      li_field = li;
+      data_out.add_data_vector(dof_handler, li_field, "li_fraction");
+    }
     current_postprocessor =
       std::make_unique<internal::CurrentDensityPostprocessor<dim>>(kappa);
     data_out.add_data_vector(dof_handler, solution, *current_postprocessor);
