@@ -263,6 +263,15 @@ namespace lipen
     /// Newton for u at fixed d and pressure; false if it fails.
     bool
     solve_u(double pressure_value, StepResult &r, Iteration &it);
+    /// u at the trial pressure @p pa (the current p, or 1e-6 E before any
+    /// pressure) and its crack volume @p Va, which must be positive (else
+    /// an InputError naming @p loading loading); false if u fails.
+    bool
+    solve_trial_pressure(const std::string &loading,
+                         double            &pa,
+                         double            &Va,
+                         StepResult        &r,
+                         Iteration         &it);
     /// Pressure (secant iteration) and u with V_crack(u, d) = @p target.
     bool
     solve_for_volume(double target, StepResult &r, Iteration &it);

@@ -813,16 +813,9 @@ namespace lipen
     // Without other loads u(p) = p u(1) exactly (each split is positively
     // homogeneous): one solve and a scaling. Otherwise V(p) is solved by
     // secant iterations.
-    double pa = p > 0 ? p : 1e-6 * material.youngs_modulus;
-    if (!solve_u(pa, r, it))
+    double pa = 0, Va = 0;
+    if (!solve_trial_pressure("volume", pa, Va, r, it))
       return false;
-    double Va = crack_volume();
-    ++r.volume_iterations;
-    require(Va > 0,
-            "Phase field/Loading",
-            "volume loading needs a crack that opens under pressure (the "
-            "crack volume at a trial pressure is " +
-              std::to_string(Va) + "); check Geometry and Initial crack");
     if (loads.stack_pressure == 0 && loads.far_field_stress == 0)
     {
       const double                       scale = target / Va;
@@ -858,20 +851,35 @@ namespace lipen
 
   template <int dim>
   bool
+  PhaseFieldFracture<dim>::solve_trial_pressure(const std::string &loading,
+                                                double            &pa,
+                                                double            &Va,
+                                                StepResult        &r,
+                                                Iteration         &it)
+  {
+    pa = p > 0 ? p : 1e-6 * material.youngs_modulus;
+    if (!solve_u(pa, r, it))
+      return false;
+    Va = crack_volume();
+    ++r.volume_iterations;
+    require(Va > 0,
+            "Phase field/Loading",
+            loading +
+              " loading needs a crack that opens under pressure (the "
+              "crack volume at a trial pressure is " +
+              std::to_string(Va) + "); check Geometry and Initial crack");
+    return true;
+  }
+
+  template <int dim>
+  bool
   PhaseFieldFracture<dim>::solve_for_closure(const VolumeClosure &closure,
                                              StepResult          &r,
                                              Iteration           &it)
   {
-    double pa = p > 0 ? p : 1e-6 * material.youngs_modulus;
-    if (!solve_u(pa, r, it))
+    double pa = 0, Va = 0;
+    if (!solve_trial_pressure("plating", pa, Va, r, it))
       return false;
-    double Va = crack_volume();
-    ++r.volume_iterations;
-    require(Va > 0,
-            "Phase field/Loading",
-            "plating loading needs a crack that opens under pressure (the "
-            "crack volume at a trial pressure is " +
-              std::to_string(Va) + "); check Geometry and Initial crack");
     if (loads.stack_pressure == 0 && loads.far_field_stress == 0)
     {
       // u(p) = p u(1) (each split is positively homogeneous)
