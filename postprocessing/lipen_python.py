@@ -33,3 +33,17 @@ def run_label(directory):
              f"study {s.get('study', '?')}",
              f"status {s.get('status', '?')}"]
     return ", ".join(parts)
+
+
+def read_rows(path):
+    """The rows of a lipen CSV file (comment lines starting with '#'
+    dropped) as dicts; on a file that cannot be read, a one-line message
+    naming the calling script and the path, and exit status 2."""
+    import csv
+    try:
+        with open(path) as f:
+            return list(csv.DictReader(l for l in f if not l.startswith("#")))
+    except OSError as e:
+        print(f"{os.path.basename(sys.argv[0])}: error: cannot read {path}: "
+              f"{e.strerror}", file=sys.stderr)
+        sys.exit(2)

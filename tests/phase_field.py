@@ -71,25 +71,49 @@ def rows(out):
 
 
 # --- Sneddon 2D under refinement ------------------------------------------
+# The reference of the finite (-10, 10)^2 domain: the sharp slit of lipen's
+# LEFM module (Q2, c/h = 256 at the tips), ~1.3 % above Sneddon's
+# infinite-plate value.
+out, s = run("sneddon_sharp", "sneddon_2d.prm", {
+    "Study/Type": "single", "Loads/Crack pressure": 1e-3,
+    "Geometry/Tip refinement": 256, "Geometry/Face refinement": 32})
+V_domain = s["cases"][0]["crack_volume"] if s else float("nan")
+print("  sharp slit in the finite domain: V = %.6g (%+.2f %% vs Sneddon)" %
+      (V_domain, 100 * (V_domain / V_exact - 1)))
+# The mesh follows l (Phase field/Grading about the crack): the error falls
+# monotonically with l, towards the finite-domain value.
 errors = []
-for ell in [0.04, 0.02, 0.01]:
+ladder = [0.04, 0.02, 0.01, 0.005, 0.0025]
+for ell in ladder:
     out, s = run("sneddon_l%g" % ell, "sneddon_2d.prm",
                  {"Phase field/Length scale": ell})
     if s is None:
         continue
     V = s["final"]["crack_volume"]
-    errors.append(abs(V / V_exact - 1))
-    print("  Sneddon l = %g: V = %.6g, error %.2f %%, %d DoFs" %
-          (ell, V, 100 * errors[-1], s["final"]["dofs_u"] +
-           s["final"]["dofs_d"]))
+    errors.append(V / V_exact - 1)
+    print("  Sneddon l = %g: V = %.6g, error %+.3f %% (%+.3f %% vs the "
+          "domain), %d DoFs" % (ell, V, 100 * errors[-1],
+                                100 * (V / V_domain - 1),
+                                s["final"]["dofs_u"] + s["final"]["dofs_d"]))
     chk.check(abs(s["final"]["crack_size_m"] - a0) < 1e-3,
               "Sneddon l = %g: the crack does not grow (size %.6f)" %
               (ell, s["final"]["crack_size_m"]))
-chk.check(len(errors) == 3 and errors[0] > errors[1] > errors[2],
-          "Sneddon error falls under refinement: %s" % errors)
-chk.check(len(errors) == 3 and errors[2] < 0.02,
-          "Sneddon l = 0.01 within 2 %% of 6.03186e-3: %.2f %%" %
-          (100 * errors[-1] if errors else -1))
+chk.check(len(errors) == len(ladder) and
+          all(a > b > 0 for a, b in zip(errors, errors[1:])),
+          "Sneddon error positive and falling monotonically with l: %s" %
+          ["%.4f" % e for e in errors])
+chk.check(len(errors) == len(ladder) and
+          abs((1 + errors[-1]) * V_exact / V_domain - 1) < 0.005,
+          "Sneddon l = 0.0025 within 0.5 %% of the finite-domain volume")
+# far below: with k = 1e-9 (k = 1e-6 stiffens the broken layer at h = l/2)
+out, s = run("sneddon_l0.000625", "sneddon_2d.prm", {
+    "Phase field/Length scale": 6.25e-4, "Phase field/Residual stiffness":
+    1e-9})
+if s:
+    e = s["final"]["crack_volume"] / V_domain - 1
+    chk.check(0 <= e < 0.005 and e < errors[-1],
+              "Sneddon l = 6.25e-4, k = 1e-9: %+.3f %% of the finite-domain "
+              "volume (within 0.5 %%, below l = 0.0025)" % (100 * e))
 
 # --- 1 and 2 ranks --------------------------------------------------------
 _, s1 = run("sneddon_np1", "sneddon_2d.prm", {}, ranks=1)

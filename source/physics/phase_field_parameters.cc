@@ -40,6 +40,155 @@ namespace lipen
 
   using namespace dealii;
 
+  namespace
+  {
+    /// Time steps, staggered solver, step control and stop reasons.
+    void
+    declare_stepping(ParameterHandler &prm)
+    {
+      prm.declare_entry("End time",
+                        "1",
+                        Patterns::Double(0.),
+                        "Last time [s].");
+      prm.declare_entry("Time steps",
+                        "10",
+                        Patterns::Integer(1),
+                        "Number of equal load steps to End time (steps are cut "
+                        "back automatically when needed).");
+      prm.declare_entry("Initial time step",
+                        "0",
+                        Patterns::Double(0.),
+                        "[s] The first step; later steps grow by up to 2x per "
+                        "step (never beyond End time / Time steps). 0: End "
+                        "time / Time steps.");
+      prm.declare_entry("Staggered tolerance",
+                        "1e-5",
+                        Patterns::Double(0.),
+                        "Staggered iterations stop when max |d_k - d_(k-1)| is "
+                        "below this and the elasticity residual is below "
+                        "Residual tolerance.");
+      prm.declare_entry("Residual tolerance",
+                        "1e-6",
+                        Patterns::Double(0.),
+                        "Elasticity residual with the new damage, relative to "
+                        "the load vector.");
+      prm.declare_entry("Maximum staggered iterations",
+                        "300",
+                        Patterns::Integer(1),
+                        "Beyond this a step is cut back.");
+      prm.declare_entry("Over-relaxation",
+                        "1.5",
+                        Patterns::Double(1., 1.99),
+                        "omega of the over-relaxed alternate minimisation: the "
+                        "new damage is d_(k-1) + omega (d_hat - d_(k-1)), "
+                        "projected onto d_n <= d <= 1 (1: plain alternate "
+                        "minimisation). Used only with Anderson depth = 0.");
+      prm.declare_entry("Anderson depth",
+                        "5",
+                        Patterns::Integer(0, 20),
+                        "m > 0: Anderson acceleration of the alternate "
+                        "minimisation with the last m damage updates (the "
+                        "fixed-point map d -> d_hat(u(d)); the combination is "
+                        "projected onto d_n <= d <= 1 and the history restarts "
+                        "when the update residual grows); Over-relaxation is "
+                        "then not used. 0: over-relaxed alternate "
+                        "minimisation. Halves to thirds the staggered "
+                        "iterations of a growing crack (README).");
+      prm.declare_entry("Maximum cut-backs",
+                        "6",
+                        Patterns::Integer(0),
+                        "How often a load step may be halved.");
+      prm.declare_entry(
+        "Maximum crack advance",
+        "20",
+        Patterns::Double(0.),
+        "A step in which the crack grows by more than this many "
+        "l is cut back (while cut-backs remain); 0: no limit.");
+      prm.declare_entry(
+        "Maximum pressure change",
+        "0.1",
+        Patterns::Double(0.),
+        "Plating loading: a step in which the Li pressure changes by more than "
+        "this fraction of max(|p_old|, |p_new|, K_Ic/sqrt(pi c)) is cut back "
+        "(while cut-backs remain); the next step is sized from the larger of "
+        "this change and the crack advance. 0: no limit.");
+      prm.declare_entry(
+        "Arrest time",
+        "0",
+        Patterns::Double(0.),
+        "[s] The run stops with status 'arrested' when, for this long "
+        "(simulated time), the crack has grown by less than l/100 and the Li "
+        "pressure has changed by less than 0.1 %. 0: never (the run goes on to "
+        "End time).");
+      prm.declare_entry(
+        "Final crack size",
+        "0",
+        Patterns::Double(0.),
+        "[m] The run ends (status 'completed') once the crack size (initial "
+        "defect + dissipated energy / G_c,eff, the column crack_size_m) reaches "
+        "this value. 0: no limit.");
+      prm.declare_entry(
+        "Final crack growth",
+        "0",
+        Patterns::Double(0.),
+        "[l] The run ends (status 'completed') once the crack size reaches "
+        "Geometry/Defect size + this many l (the relative form of Final crack "
+        "size; give only one of the two). 0: no limit.");
+    }
+
+    /// Adaptive refinement and output.
+    void
+    declare_refinement(ParameterHandler &prm)
+    {
+      prm.declare_entry(
+        "Adaptive refinement",
+        "true",
+        Patterns::Bool(),
+        "Refine where the crack is or is about to be and redo a "
+        "step when the crack outruns the fine mesh.");
+      prm.declare_entry("Coarsening",
+                        "true",
+                        Patterns::Bool(),
+                        "Coarsen cells far from the crack (never below the "
+                        "Geometry grading).");
+      prm.declare_entry("Refinement damage threshold",
+                        "0.01",
+                        Patterns::Double(0., 1.),
+                        "Cells with d above this are refined to the process-"
+                        "zone cell size.");
+      prm.declare_entry("Refinement driving force fraction",
+                        "0.5",
+                        Patterns::Double(0.),
+                        "Cells whose history field exceeds this fraction of "
+                        "3 G_c/(16 l) are refined to the process-zone cell "
+                        "size. A step is redone on a refined mesh only when "
+                        "the damage or the driving force above "
+                        "max(this, 1/2) of the threshold lies on coarser "
+                        "cells, so a fraction below 1/2 refines ahead of a "
+                        "growing crack without redos.");
+      prm.declare_entry(
+        "Grading about the crack",
+        "3",
+        Patterns::Double(0., 100.),
+        "gamma: the initial mesh has h = Process zone cell size within 5 l of "
+        "the initial crack and h <= h_pz + g (r - 5 l) at distance r beyond, "
+        "g = min(Geometry/Grading, gamma sqrt(l/c)). The far field's "
+        "discretisation error (~ g^2) then falls with l like the diffuse "
+        "crack's own (~ l/c), so the Sneddon error converges monotonically as "
+        "l falls (README). 0: only the 5 l band (the geometry's mesh "
+        "beyond).");
+      prm.declare_entry("Maximum refinement redos",
+                        "10",
+                        Patterns::Integer(0),
+                        "How often one step may be redone on a refined mesh.");
+      prm.declare_entry("Output interval",
+                        "1",
+                        Patterns::Integer(1),
+                        "Write ParaView output every this many steps (and the "
+                        "last one).");
+    }
+  } // namespace
+
   void
   PhaseFieldParameters::declare_parameters(ParameterHandler &prm)
   {
@@ -61,6 +210,12 @@ namespace lipen
                       Patterns::Double(0.),
                       "Phase-field length l [m]. 0: l = (Length scale in "
                       "cells) x (Process zone cell size).");
+    prm.declare_entry("Length scale per defect size",
+                      "0",
+                      Patterns::Double(0.),
+                      "l/c: if positive, l = this x Geometry/Defect size "
+                      "(instead of Length scale, which must then be 0), so "
+                      "that a sweep over defect sizes keeps l/c fixed.");
     prm.declare_entry("Length scale in cells",
                       "4",
                       Patterns::Double(0.),
@@ -105,111 +260,8 @@ namespace lipen
                       "Li volume V_Li(t) in the whole crack [m^3; m^2 per "
                       "unit thickness in 2D], a function of t. Volume "
                       "loading.");
-    prm.declare_entry("End time", "1", Patterns::Double(0.), "Last time [s].");
-    prm.declare_entry("Time steps",
-                      "10",
-                      Patterns::Integer(1),
-                      "Number of equal load steps to End time (steps are cut "
-                      "back automatically when needed).");
-    prm.declare_entry("Staggered tolerance",
-                      "1e-5",
-                      Patterns::Double(0.),
-                      "Staggered iterations stop when max |d_k - d_(k-1)| is "
-                      "below this and the elasticity residual is below "
-                      "Residual tolerance.");
-    prm.declare_entry("Residual tolerance",
-                      "1e-6",
-                      Patterns::Double(0.),
-                      "Elasticity residual with the new damage, relative to "
-                      "the load vector.");
-    prm.declare_entry("Maximum staggered iterations",
-                      "300",
-                      Patterns::Integer(1),
-                      "Beyond this a step is cut back.");
-    prm.declare_entry("Over-relaxation",
-                      "1.5",
-                      Patterns::Double(1., 1.99),
-                      "omega of the over-relaxed alternate minimisation: the "
-                      "new damage is d_(k-1) + omega (d_hat - d_(k-1)), "
-                      "projected onto d_n <= d <= 1 (1: plain alternate "
-                      "minimisation). Used only with Anderson depth = 0.");
-    prm.declare_entry("Anderson depth",
-                      "5",
-                      Patterns::Integer(0, 20),
-                      "m > 0: Anderson acceleration of the alternate "
-                      "minimisation with the last m damage updates (the "
-                      "fixed-point map d -> d_hat(u(d)); the combination is "
-                      "projected onto d_n <= d <= 1 and the history restarts "
-                      "when the update residual grows); Over-relaxation is "
-                      "then not used. 0: over-relaxed alternate "
-                      "minimisation. Halves to thirds the staggered "
-                      "iterations of a growing crack (README).");
-    prm.declare_entry("Maximum cut-backs",
-                      "6",
-                      Patterns::Integer(0),
-                      "How often a load step may be halved.");
-    prm.declare_entry("Maximum crack advance",
-                      "20",
-                      Patterns::Double(0.),
-                      "A step in which the crack grows by more than this many "
-                      "l is cut back (while cut-backs remain); 0: no limit.");
-    prm.declare_entry(
-      "Maximum pressure change",
-      "0.1",
-      Patterns::Double(0.),
-      "Plating loading: a step in which the Li pressure changes by more than "
-      "this fraction of max(|p_old|, |p_new|, K_Ic/sqrt(pi c)) is cut back "
-      "(while cut-backs remain); the next step is sized from the larger of "
-      "this change and the crack advance. 0: no limit.");
-    prm.declare_entry(
-      "Arrest time",
-      "0",
-      Patterns::Double(0.),
-      "[s] The run stops with status 'arrested' when, for this long "
-      "(simulated time), the crack has grown by less than l/100 and the Li "
-      "pressure has changed by less than 0.1 %. 0: never (the run goes on to "
-      "End time).");
-    prm.declare_entry(
-      "Final crack size",
-      "0",
-      Patterns::Double(0.),
-      "[m] The run ends (status 'completed') once the crack size (initial "
-      "defect + dissipated energy / G_c,eff, the column crack_size_m) reaches "
-      "this value. 0: no limit.");
-    prm.declare_entry("Adaptive refinement",
-                      "true",
-                      Patterns::Bool(),
-                      "Refine where the crack is or is about to be and redo a "
-                      "step when the crack outruns the fine mesh.");
-    prm.declare_entry("Coarsening",
-                      "true",
-                      Patterns::Bool(),
-                      "Coarsen cells far from the crack (never below the "
-                      "Geometry grading).");
-    prm.declare_entry("Refinement damage threshold",
-                      "0.01",
-                      Patterns::Double(0., 1.),
-                      "Cells with d above this are refined to the process-"
-                      "zone cell size.");
-    prm.declare_entry("Refinement driving force fraction",
-                      "0.5",
-                      Patterns::Double(0.),
-                      "Cells whose history field exceeds this fraction of "
-                      "3 G_c/(16 l) are refined to the process-zone cell "
-                      "size. A step is redone on a refined mesh only when "
-                      "the damage or the driving force above "
-                      "max(this, 1/2) of the threshold lies on coarser "
-                      "cells, so a fraction below 1/2 refines ahead of a "
-                      "growing crack without redos.");
-    prm.declare_entry("Maximum refinement redos",
-                      "10",
-                      Patterns::Integer(0),
-                      "How often one step may be redone on a refined mesh.");
-    prm.declare_entry("Output interval",
-                      "1",
-                      Patterns::Integer(1),
-                      "Write ParaView output every this many steps (and the "
-                      "last one).");
+    declare_stepping(prm);
+    declare_refinement(prm);
     prm.leave_subsection();
   }
 
@@ -222,6 +274,7 @@ namespace lipen
                             energy_split_names,
                             "Phase field/Energy split");
     length_scale       = prm.get_double("Length scale");
+    length_per_defect  = prm.get_double("Length scale per defect size");
     length_cells       = prm.get_double("Length scale in cells");
     process_zone_h     = prm.get_double("Process zone cell size");
     residual_stiffness = prm.get_double("Residual stiffness");
@@ -230,28 +283,49 @@ namespace lipen
                                     "Phase field/Initial crack");
     loading =
       parse_selection(prm.get("Loading"), loading_names, "Phase field/Loading");
-    pressure_function       = prm.get("Pressure");
-    volume_function         = prm.get("Li volume");
-    end_time                = prm.get_double("End time");
-    time_steps              = prm.get_integer("Time steps");
-    staggered_tolerance     = prm.get_double("Staggered tolerance");
-    residual_tolerance      = prm.get_double("Residual tolerance");
-    max_staggered           = prm.get_integer("Maximum staggered iterations");
-    max_cutbacks            = prm.get_integer("Maximum cut-backs");
-    over_relaxation         = prm.get_double("Over-relaxation");
-    anderson_depth          = prm.get_integer("Anderson depth");
-    max_advance             = prm.get_double("Maximum crack advance");
-    max_pressure_change     = prm.get_double("Maximum pressure change");
-    arrest_time             = prm.get_double("Arrest time");
-    final_crack_size        = prm.get_double("Final crack size");
+    pressure_function   = prm.get("Pressure");
+    volume_function     = prm.get("Li volume");
+    end_time            = prm.get_double("End time");
+    time_steps          = prm.get_integer("Time steps");
+    initial_step        = prm.get_double("Initial time step");
+    staggered_tolerance = prm.get_double("Staggered tolerance");
+    residual_tolerance  = prm.get_double("Residual tolerance");
+    max_staggered       = prm.get_integer("Maximum staggered iterations");
+    max_cutbacks        = prm.get_integer("Maximum cut-backs");
+    over_relaxation     = prm.get_double("Over-relaxation");
+    anderson_depth      = prm.get_integer("Anderson depth");
+    max_advance         = prm.get_double("Maximum crack advance");
+    max_pressure_change = prm.get_double("Maximum pressure change");
+    arrest_time         = prm.get_double("Arrest time");
+    final_crack_size    = prm.get_double("Final crack size");
+    final_crack_growth  = prm.get_double("Final crack growth");
+    require(length_per_defect == 0 || length_scale == 0,
+            "Phase field/Length scale per defect size",
+            "and Length scale are both given; set one of them to 0");
     adaptive                = prm.get_bool("Adaptive refinement");
     coarsen                 = prm.get_bool("Coarsening");
     refine_damage_threshold = prm.get_double("Refinement damage threshold");
     refine_driving_fraction =
       prm.get_double("Refinement driving force fraction");
     max_refinement_redos = prm.get_integer("Maximum refinement redos");
+    crack_grading        = prm.get_double("Grading about the crack");
     output_interval      = prm.get_integer("Output interval");
     prm.leave_subsection();
+  }
+
+  void
+  PhaseFieldParameters::resolve_relative_to_defect(const double c)
+  {
+    if (length_per_defect > 0)
+    {
+      require(length_scale == 0,
+              "Phase field/Length scale per defect size",
+              "and Length scale are both given; set one of them to 0");
+      length_scale = length_per_defect * c;
+    }
+    final_tip_distance = final_crack_growth > 0 ?
+                           c + final_crack_growth * resolved_length_scale() :
+                           0;
   }
 
   double

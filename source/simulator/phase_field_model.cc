@@ -57,6 +57,7 @@ namespace lipen
     TimeStepperParameters s;
     s.end_time        = pf.end_time;
     s.max_step        = pf.end_time / pf.time_steps;
+    s.initial_step    = std::min(pf.initial_step, s.max_step);
     s.max_cutbacks    = pf.max_cutbacks;
     s.max_redos       = pf.adaptive ? pf.max_refinement_redos : 0;
     s.output_interval = pf.output_interval;
@@ -417,6 +418,9 @@ namespace lipen
       return RunStatus::arrested;
     if (pf.final_crack_size > 0 && accepted.crack_size >= pf.final_crack_size)
       return RunStatus::completed;
+    if (pf.final_tip_distance > 0 &&
+        accepted.tip_distance >= pf.final_tip_distance)
+      return RunStatus::completed;
     return std::nullopt;
   }
 
@@ -600,6 +604,9 @@ namespace lipen
         stepper.run(parameters.summary_header(comm),
                     parameters.output.effective_parameters,
                     from);
+      // the input of this run, also what a sweep compares to resume a case
+      if (Utilities::MPI::this_mpi_process(comm) == 0)
+        parameters.output.write_parameter_file();
       pcout << "\nResults in " << dir
             << ": statistics.csv, staggered_history.csv, summary.json, "
                "parameters.prm"

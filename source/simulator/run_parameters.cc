@@ -294,6 +294,7 @@ namespace lipen
     }
     if (study.time_dependent())
     {
+      phase_field.resolve_relative_to_defect(geometry.defect_size);
       phase_field.resolved_length_scale(); // validates the entries
       phase_field.load_function();
       const bool plating = phase_field.loading == Loading::plating;
@@ -317,6 +318,16 @@ namespace lipen
                 phase_field.initial_crack == InitialCrack::damage_band,
               "Phase field/Initial crack",
               "'plating' needs the Li body as damage: use 'damage band'");
+      // the stack pressure on the electrode face also pushes the damaged
+      // (deviatorically soft) Li band at the mouth into the crack: the
+      // crack then has volume at zero Li pressure and the sealed balance
+      // asks for a negative one (README, Known limitations)
+      require(!plating || loads.stack_pressure == 0,
+              "Loads/Stack pressure",
+              "is not supported with plating yet (the stack pressure on "
+              "the electrode face squeezes the diffuse Li band at the mouth "
+              "into the crack, which then holds Li at negative pressure); "
+              "set it to 0");
       require(!plating || electrochemistry.closure == LiClosure::sealed,
               "Electrochemistry/Li pressure closure",
               "'plating' is implemented for the sealed closure (one Li "

@@ -311,6 +311,12 @@ namespace lipen
     process_zone_cells(double driving_fraction) const;
     double
     cell_size(const CellIt &cell) const;
+    /// The largest cell size the initial refinement allows at @p cell:
+    /// h_pz within 5 l of the initial crack, h_pz + g (r - 5 l) beyond,
+    /// g = min(Geometry/Grading, gamma sqrt(l/c)) with gamma = Grading about
+    /// the crack (infinite for gamma = 0).
+    double
+    graded_cell_size(const CellIt &cell) const;
     /// FEValues of u and d on one cell and u, eps(u), d, grad d at its
     /// quadrature points (QGauss(2)).
     struct CellState

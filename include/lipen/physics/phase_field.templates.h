@@ -22,6 +22,7 @@
 
 #include <cmath>
 #include <deque>
+#include <limits>
 
 namespace lipen
 {
@@ -904,6 +905,9 @@ namespace lipen
     for (unsigned int k = 0; k < 30; ++k)
     {
       const double C = (Vb - Va) / (pb - pa);
+      // converged to round-off: the last two pressures agree
+      if (k > 0 && std::abs(pb - pa) <= 1e-12 * std::abs(pb))
+        return true;
       if (!(C > 0))
         throw NumericalFailure("plating: the crack does not open further "
                                "under a higher Li pressure");
@@ -1002,6 +1006,28 @@ namespace lipen
   }
 
   template <int dim>
+  double
+  PhaseFieldFracture<dim>::graded_cell_size(const CellIt &cell) const
+  {
+    // h_pz within 5 l of the initial crack (band: its faces; notch: its
+    // front), growing with the grading g beyond: the elastic field about
+    // the crack is resolved in proportion to l, not by the geometry's mesh
+    const double r = band ? geometry.front().distance_to_faces(cell->center()) :
+                            geometry.front().distance(cell->center());
+    const double beyond = r - 0.5 * cell->diameter() - 5. * ell;
+    if (beyond <= 0)
+      return h_pz;
+    if (prm.crack_grading <= 0)
+      return std::numeric_limits<double>::infinity();
+    // g ~ sqrt(l/c): the relative discretisation error of the graded far
+    // field (~ g^2) then falls with l like the diffuse crack's own error
+    const auto  &gp = geometry.parameters();
+    const double g =
+      std::min(gp.grading, prm.crack_grading * std::sqrt(ell / gp.defect_size));
+    return h_pz + g * beyond;
+  }
+
+  template <int dim>
   bool
   PhaseFieldFracture<dim>::process_zone_resolved() const
   {
@@ -1050,6 +1076,7 @@ namespace lipen
                 cell->face(f)->boundary_id() == boundary_ids::crack_face)
               on_faces = true;
           if (!on_faces && 2. * h <= h_geo &&
+              2. * h <= graded_cell_size(cell) * (1. + 1e-6) &&
               geometry.front().distance_to_faces(cell->center()) > 8. * ell)
           {
             cell->set_coarsen_flag();
@@ -1075,11 +1102,7 @@ namespace lipen
       for (const auto &cell : tria.active_cell_iterators())
         if (cell->is_locally_owned())
         {
-          const double r =
-            band ? geometry.front().distance_to_faces(cell->center()) :
-                   geometry.front().distance(cell->center());
-          if (r < 5. * ell + cell->diameter() &&
-              cell_size(cell) > h_pz * (1. + 1e-6))
+          if (cell_size(cell) > graded_cell_size(cell) * (1. + 1e-6))
           {
             cell->set_refine_flag();
             ++marked;

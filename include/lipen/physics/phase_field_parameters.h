@@ -57,6 +57,7 @@ namespace lipen
     DamageModel  model              = DamageModel::AT2;
     EnergySplit  split              = EnergySplit::none;
     double       length_scale       = 0;    ///< l [m]; 0: N h
+    double       length_per_defect  = 0;    ///< l/c; 0: Length scale
     double       length_cells       = 4;    ///< N
     double       process_zone_h     = 0;    ///< [m]; 0: l/2
     double       residual_stiffness = 1e-6; ///< k in g(d) = (1-d)^2 + k
@@ -66,6 +67,7 @@ namespace lipen
     std::string  volume_function    = "1e-12*t"; ///< V_Li(t)
     double       end_time           = 1;
     unsigned int time_steps         = 10;
+    double       initial_step       = 0; ///< [s]; 0: end_time/time_steps
 
     double       staggered_tolerance = 1e-5; ///< max |d_k - d_k-1|
     double       residual_tolerance  = 1e-6; ///< |R_u| / |f|
@@ -78,11 +80,14 @@ namespace lipen
     double max_pressure_change = 0.1;
     double arrest_time         = 0; ///< [s]; 0: never `arrested`
     double final_crack_size    = 0; ///< [m]; 0: no limit
+    double final_crack_growth  = 0; ///< [l] tip beyond the defect; 0: off
+    double final_tip_distance  = 0; ///< [m] from final_crack_growth
 
     bool         adaptive                = true;
     bool         coarsen                 = true;
     double       refine_damage_threshold = 0.01;
     double       refine_driving_fraction = 0.5;
+    double       crack_grading           = 3; ///< gamma beyond 5 l; 0: off
     unsigned int max_refinement_redos    = 10;
     unsigned int output_interval         = 1;
 
@@ -91,6 +96,11 @@ namespace lipen
     void
     parse_parameters(dealii::ParameterHandler &prm);
 
+    /// Resolve the entries given relative to the defect size @p c (Length
+    /// scale per defect size, Final crack growth) into length_scale and
+    /// final_tip_distance; an InputError if Length scale is given too.
+    void
+    resolve_relative_to_defect(const double c);
     /// l in metres (from the entries above); validates them.
     double
     resolved_length_scale() const;
