@@ -316,13 +316,9 @@ namespace lipen
   void
   PhaseFieldParameters::resolve_relative_to_defect(const double c)
   {
+    // both given is refused in parse_parameters()
     if (length_per_defect > 0)
-    {
-      require(length_scale == 0,
-              "Phase field/Length scale per defect size",
-              "and Length scale are both given; set one of them to 0");
       length_scale = length_per_defect * c;
-    }
     final_tip_distance = final_crack_growth > 0 ?
                            c + final_crack_growth * resolved_length_scale() :
                            0;

@@ -98,7 +98,8 @@ namespace lipen
 
     /// Resolve the entries given relative to the defect size @p c (Length
     /// scale per defect size, Final crack growth) into length_scale and
-    /// final_tip_distance; an InputError if Length scale is given too.
+    /// final_tip_distance (parse_parameters() has refused giving Length
+    /// scale too).
     void
     resolve_relative_to_defect(const double c);
     /// l in metres (from the entries above); validates them.
