@@ -30,7 +30,7 @@ export OMP_NUM_THREADS=1 OMPI_MCA_rmaps_base_oversubscribe=1
 cd "${BUILD_DIR}"
 status=0
 if (($# == 0)); then
-  set -- -LE extended
+  set -- -LE "extended|fuzz"
 fi
 ctest --output-on-failure -j1 "$@" || status=$?
 ((status == 0)) || echo "run-tests.sh: ctest failed (exit status ${status})" >&2

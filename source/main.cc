@@ -3,6 +3,7 @@
 
 #include <lipen/base/exceptions.h>
 #include <lipen/base/memory.h>
+#include <lipen/base/parameter_file.h>
 #include <lipen/simulator/run_parameters.h>
 #include <lipen/study/study.h>
 
@@ -10,10 +11,16 @@
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/parameter_handler.h>
 
+#include <petscsys.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 namespace
 {
@@ -62,7 +69,13 @@ namespace
     "\n"
     "Run in parallel with: mpirun -np N lipen FILE.prm\n"
     "PETSc options for the elasticity solver take the prefix\n"
-    "-lipen_elasticity_ (e.g. -lipen_elasticity_ksp_monitor).\n"
+    "-lipen_elasticity_ (e.g. -lipen_elasticity_ksp_monitor), those of the\n"
+    "phase-field displacement -lipen_phase_field_; they may stand anywhere\n"
+    "on the command line.\n"
+    "Material presets (Material/Electrolyte, Study/Materials): see\n"
+    "--print-parameters. A sweep on Slurm: scripts/slurm/submit_sweep.sh.\n"
+    "An error that one rank alone sees aborts the job after\n"
+    "LIPEN_ERROR_GRACE_SECONDS (default 20) instead of hanging.\n"
     "Exit status: 0 success (also 'short circuit' and 'arrested'), 1 the\n"
     "run failed (numerical failure or an output file that could not be\n"
     "written; summary.json says why), 2 invalid input or a stationary\n"
@@ -95,6 +108,50 @@ namespace
 
 namespace
 {
+  /// How long ranks that caught an error wait for the others before
+  /// aborting the job (LIPEN_ERROR_GRACE_SECONDS, default 20 s).
+  int
+  error_grace_seconds()
+  {
+    const char *env = std::getenv("LIPEN_ERROR_GRACE_SECONDS");
+    const int   s   = env ? std::atoi(env) : 0;
+    return s > 0 ? s : 20;
+  }
+
+  bool
+  is_parameter_file_name(const char *arg)
+  {
+    const std::string a = arg;
+    std::error_code   ec;
+    return a.size() > 4 && a.compare(a.size() - 4, 4, ".prm") == 0 &&
+           std::filesystem::is_regular_file(a, ec);
+  }
+
+  /// Whether the argument after a PETSc option is that option's value: it
+  /// is not an option itself, and not an existing FILE.prm (PETSc's
+  /// options such as -lipen_elasticity_ksp_monitor take an optional value,
+  /// and must not swallow the parameter file that follows them).
+  bool
+  petsc_option_value(const char *next)
+  {
+    return next[0] != '-' && !is_parameter_file_name(next);
+  }
+
+  /// Move the parameter file to the front of the command line, before
+  /// MPI and PETSc read it: PETSc would otherwise take a FILE.prm that
+  /// follows a valueless option as that option's value.
+  void
+  move_parameter_file_first(int argc, char **argv)
+  {
+    for (int i = 1; i < argc; ++i)
+      if (std::strcmp(argv[i - 1], "--set") != 0 &&
+          is_parameter_file_name(argv[i]))
+      {
+        std::rotate(argv + 1, argv + i, argv + i + 1);
+        return;
+      }
+  }
+
   /// What the command line asks for.
   struct CommandLine
   {
@@ -141,9 +198,10 @@ namespace
         // PETSc options (-lipen_elasticity_...) are read by PETSc;
         // skip their value if they have one.
         if (arg.rfind("-lipen_", 0) != 0)
-          throw lipen::InputError("unknown option '" + arg +
+          throw lipen::InputError("unknown option '" +
+                                  lipen::quote_for_message(arg) +
                                   "' (see lipen --help)");
-        if (i + 1 < argc && argv[i + 1][0] != '-')
+        if (i + 1 < argc && petsc_option_value(argv[i + 1]))
           ++i;
       }
       else if (cmd.file.empty())
@@ -162,9 +220,7 @@ namespace
     lipen::RunParameters::declare_parameters(prm);
     if (!cmd.file.empty())
     {
-      if (!std::filesystem::is_regular_file(cmd.file))
-        throw lipen::InputError("parameter file '" + cmd.file +
-                                "' not found or not a regular file");
+      lipen::check_parameter_file(cmd.file);
       try
       {
         prm.parse_input(cmd.file);
@@ -208,61 +264,135 @@ namespace
         "penetration) write checkpoints");
     if (cmd.dry_run)
     {
+      parameters.output.check_writable();
       pcout << "lipen: parameters are valid ("
             << (cmd.file.empty() ? std::string("built-in defaults") : cmd.file)
-            << ")" << std::endl;
+            << ")";
+      if (parameters.study.type == lipen::StudyType::sweep)
+      {
+        std::size_t n = 1;
+        for (const auto &axis : lipen::parse_sweep(parameters.study.vary))
+          n *= axis.values.size();
+        pcout << ": a sweep of " << n << " cases";
+      }
+      pcout << std::endl;
       return lipen::exit_success;
     }
     return lipen::run_study(parameters, comm, pcout);
   }
 } // namespace
 
+namespace
+{
+  /**
+   * End the program after an exception on this rank with @p status and
+   * @p message. An error that every rank detects (all input checks, the
+   * collective solver failures) is agreed on in a non-blocking barrier on
+   * a communicator of its own: rank 0 prints the one message and every
+   * rank returns @p status. An error that only some ranks see (inside
+   * meshing, refinement or a solver) leaves the other ranks waiting in a
+   * collective operation of the computation: after a grace period the
+   * ranks that failed print their message and abort the whole job with
+   * @p status, so that it ends instead of hanging until the job's time
+   * limit.
+   */
+  int
+  finish_with_error(MPI_Comm           error_comm,
+                    const int          status,
+                    const std::string &message)
+  {
+    const unsigned int rank =
+      dealii::Utilities::MPI::this_mpi_process(error_comm);
+    const unsigned int ranks =
+      dealii::Utilities::MPI::n_mpi_processes(error_comm);
+    if (ranks > 1)
+    {
+      MPI_Request request;
+      MPI_Ibarrier(error_comm, &request);
+      const auto start = std::chrono::steady_clock::now();
+      int        done  = 0;
+      while (!done)
+      {
+        MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+        if (done)
+          break;
+        if (std::chrono::steady_clock::now() - start >
+            std::chrono::seconds(error_grace_seconds()))
+        {
+          std::cerr << "lipen: error: " << message << " [rank " << rank
+                    << " of " << ranks
+                    << "; the other ranks did not see the error: aborting "
+                       "the job]"
+                    << std::endl;
+          MPI_Abort(MPI_COMM_WORLD, status);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+    }
+    if (rank == 0)
+      std::cerr << "lipen: error: " << message << std::endl;
+    return status;
+  }
+} // namespace
+
 int
 main(int argc, char **argv)
 {
+  move_parameter_file_first(argc, argv);
   dealii::Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
   MPI_Comm                                 comm = MPI_COMM_WORLD;
   const bool root = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
   dealii::ConditionalOStream pcout(std::cout, root);
   // deal.II would otherwise print its own traces for user errors
   dealii::deal_II_exceptions::disable_abort_on_exception();
+  // PETSc errors come back as error codes that lipen turns into one
+  // message; PETSc's own multi-line traces on every rank are switched off
+  PetscPushErrorHandler(PetscReturnErrorHandler, nullptr);
+  // errors are agreed on in a communicator of their own (see
+  // finish_with_error), independent of the computation's collectives
+  MPI_Comm error_comm;
+  MPI_Comm_dup(comm, &error_comm);
 
   try
   {
-    return run(argc, argv, comm, pcout);
+    const int status = run(argc, argv, comm, pcout);
+    MPI_Comm_free(&error_comm);
+    return status;
   }
   catch (const lipen::InputError &e)
   {
-    if (root)
-      std::cerr << "lipen: error: " << e.what() << std::endl;
-    return lipen::exit_bad_input;
+    return finish_with_error(error_comm, lipen::exit_bad_input, e.what());
   }
   catch (const lipen::NumericalFailure &e)
   {
     // a stationary solve (no time-stepper to cut back): the message names
     // the entry that bounds the solver
-    if (root)
-      std::cerr << "lipen: error: " << e.what() << std::endl;
-    return lipen::exit_bad_input;
+    return finish_with_error(error_comm, lipen::exit_bad_input, e.what());
   }
   catch (const lipen::OutputError &e)
   {
-    if (root)
-      std::cerr << "lipen: error: " << e.what() << std::endl;
-    return lipen::exit_failed;
+    return finish_with_error(error_comm, lipen::exit_failed, e.what());
   }
   catch (const dealii::ExceptionBase &e)
   {
-    if (root)
-      std::cerr << "lipen: error: " << lipen::deal_ii_message(e) << std::endl;
-    return lipen::exit_bad_input;
+    return finish_with_error(error_comm,
+                             lipen::exit_bad_input,
+                             lipen::deal_ii_message(e));
+  }
+  catch (const std::bad_alloc &)
+  {
+    return finish_with_error(
+      error_comm,
+      lipen::exit_failed,
+      "out of memory: the mesh or the solver needs more memory than this "
+      "machine has; use a coarser mesh (Geometry/Tip refinement, Phase "
+      "field/Length scale) or more nodes");
   }
   catch (const std::exception &e)
   {
-    std::cerr << "lipen: internal error on rank "
-              << dealii::Utilities::MPI::this_mpi_process(comm) << ": "
-              << e.what() << std::endl;
-    MPI_Abort(comm, lipen::exit_internal);
+    return finish_with_error(error_comm,
+                             lipen::exit_internal,
+                             std::string("internal error: ") + e.what());
   }
   return 0;
 }

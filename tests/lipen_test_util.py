@@ -3,6 +3,7 @@ its summary."""
 import json
 import os
 import subprocess
+import xml.etree.ElementTree as ET
 
 
 def mpirun_command(ranks):
@@ -56,3 +57,64 @@ class Checker:
         print("%d check(s) failed" % self.failed if self.failed else
               "all checks passed")
         raise SystemExit(1 if self.failed else 0)
+
+
+def outputs_complete(directory, load_vtk=False):
+    """The problems (empty list: none) of the files a run left in directory
+    and its case-NNN folders: every JSON parses, every CSV row has the
+    header's width, solution.pvd is XML and lists existing PVTUs whose
+    pieces exist (with load_vtk, every listed PVTU loads in VTK with its
+    points and a damage or displacement field)."""
+    problems = []
+    for root, _, files in os.walk(directory):
+        for name in files:
+            path = os.path.join(root, name)
+            rel = os.path.relpath(path, directory)
+            if name.endswith(".json"):
+                try:
+                    with open(path) as f:
+                        json.load(f)
+                except ValueError:
+                    problems.append(rel + " is not JSON")
+            elif name.endswith(".csv"):
+                with open(path) as f:
+                    rows = [l for l in f if not l.startswith("#")]
+                widths = {len(r.split(",")) for r in rows}
+                if len(widths) > 1:
+                    problems.append(rel + " has rows of widths %s" % widths)
+            elif name == "solution.pvd":
+                problems += pvd_problems(path, load_vtk)
+    return problems
+
+
+def pvd_problems(path, load_vtk):
+    problems = []
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError:
+        return [path + " is not XML"]
+    for ds in root.iter("DataSet"):
+        pvtu = os.path.join(os.path.dirname(path), ds.get("file"))
+        if not os.path.isfile(pvtu):
+            problems.append(path + " lists missing " + ds.get("file"))
+            continue
+        try:
+            pieces = list(ET.parse(pvtu).getroot().iter("Piece"))
+        except ET.ParseError:
+            problems.append(pvtu + " is not XML")
+            continue
+        for piece in pieces:
+            p = os.path.join(os.path.dirname(pvtu), piece.get("Source"))
+            if not os.path.isfile(p):
+                problems.append(pvtu + " lists missing " + p)
+        if load_vtk:
+            import vtk
+            reader = vtk.vtkXMLPUnstructuredGridReader()
+            reader.SetFileName(pvtu)
+            reader.Update()
+            grid = reader.GetOutput()
+            data = grid.GetPointData()
+            if grid.GetNumberOfPoints() == 0 or not (
+                    data.GetArray("damage") or data.GetArray("displacement")):
+                problems.append(pvtu + " does not load in VTK")
+    return problems

@@ -23,9 +23,9 @@ crack (volume control, l = 0.04, 14 steps):
   stopped keeps its warm starts there);
 - checkpoints by wall time (every 1e-5 min: after every step but the
   last) keep only the newest two;
-- a load singular at a finite time (V_Li = 7/(t - 0.5)) ends with exit
-  status 1 and `failed` ("the time step fell ...") instead of stepping on
-  forever (it stalled at t = 0.5 for ever before);
+- a load singular at a finite time (V_Li = 7/(t - 0.5)) is refused at
+  input (exit 2, one message naming Phase field/Li volume); it stalled at
+  t = 0.5 for ever before the minimum step, then ended `failed`;
 - SIGKILL at three moments of a run that checkpoints every step (often
   inside the writing of a checkpoint): `latest` always names a complete
   checkpoint, and restarting after each kill finishes with the
@@ -274,20 +274,23 @@ chk.check(status == 0 and kept == ["latest", "step-000002", "step-000003"],
           "checkpoint after every step by wall time, newest two kept: %s" %
           kept)
 
-# --- a load singular at t = 0.5: the loop stops instead of stalling ------
+# --- a load singular at t = 0.5: refused before the run (it stalled at
+# t = 0.5 for ever before the time-stepper's minimum step, and stopped with
+# `failed` after that; the load check of issue 18 now refuses it at input)
 out = os.path.join(work, "singular")
 start = time.time()
 status, _, stderr, _ = run_lipen(lipen, 2, [os.path.join(
     source, "parameter_files", "phase_field_sneddon_2d.prm")] + set_args({
         "Phase field/Loading": "volume",
         "Phase field/Li volume": "7/(t-0.5)",
-        "Phase field/Time steps": 2}), out, timeout=300)
-s = summary(out)
-chk.check(status == 1 and s["status"] == "failed" and
-          "time step fell" in s["status_reason"] and s["time"] < 0.5 and
-          time.time() - start < 120,
-          "singular load: stops with failed after %d steps in %.0f s (%s)" %
-          (s["steps"], time.time() - start, s.get("status_reason", "")[:60]))
+        "Phase field/Time steps": 2,
+        "Output/Directory": out}), None, timeout=300)
+errors = [l for l in stderr.splitlines() if l.startswith("lipen: error:")]
+chk.check(status == 2 and len(errors) == 1 and
+          "Phase field/Li volume" in errors[0] and
+          not os.path.exists(out) and time.time() - start < 60,
+          "singular load: refused at input in %.0f s (%s)" %
+          (time.time() - start, errors[0][:100] if errors else stderr))
 
 # --- cut-backs run out: status failed, completed steps intact -------------
 out, stdout, stderr = run("failed", {

@@ -6,9 +6,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <string>
 
 namespace lipen
 {
@@ -84,5 +87,31 @@ namespace lipen
     environment[k]   = nullptr;
     execve("/proc/self/exe", argv, environment);
     // Only reached if the restart failed: go on with normal pages.
+  }
+  double
+  job_memory_bytes()
+  {
+    double        node_bytes = 0;
+    std::ifstream meminfo("/proc/meminfo");
+    std::string   key;
+    double        kib = 0;
+    std::string   unit;
+    while (meminfo >> key >> kib >> unit)
+      if (key == "MemTotal:")
+      {
+        node_bytes = 1024. * kib;
+        break;
+      }
+    int world = 1, initialized = 0;
+    MPI_Initialized(&initialized);
+    if (initialized)
+      MPI_Comm_size(MPI_COMM_WORLD, &world);
+    int local = 0;
+    for (const char *var :
+         {"OMPI_COMM_WORLD_LOCAL_SIZE", "SLURM_NTASKS_PER_NODE"})
+      if (const char *v = std::getenv(var); v != nullptr && local <= 0)
+        local = std::atoi(v);
+    const int nodes = local > 0 ? std::max(1, world / local) : 1;
+    return node_bytes * nodes;
   }
 } // namespace lipen

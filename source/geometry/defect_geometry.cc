@@ -1,4 +1,6 @@
 #include <lipen/base/exceptions.h>
+#include <lipen/base/fault_injection.h>
+#include <lipen/base/memory.h>
 #include <lipen/base/selection.h>
 #include <lipen/geometry/boundary_ids.h>
 #include <lipen/geometry/defect_geometry.h>
@@ -42,18 +44,18 @@ namespace lipen
       "the defect type.");
     prm.declare_entry("Width",
                       "1e-3",
-                      Patterns::Double(0.),
+                      Patterns::Double(1e-9, 1e3),
                       "Electrolyte slab width W [m] (2D: the model spans W/2; "
                       "3D: the extrusion length normal to the crack plane is "
                       "W/2).");
     prm.declare_entry("Height",
                       "1e-3",
-                      Patterns::Double(0.),
+                      Patterns::Double(1e-9, 1e3),
                       "Electrolyte thickness H between the electrodes [m] "
                       "(3D: radius of the quarter-cylinder model).");
     prm.declare_entry("Defect size",
                       "1e-5",
-                      Patterns::Double(0.),
+                      Patterns::Double(1e-9, 1e3),
                       "Defect size c [m]: depth of a surface defect, "
                       "half-length of a centre slit, radius of a penny or "
                       "semicircular flaw. Must satisfy 0 < c < H.");
@@ -63,12 +65,12 @@ namespace lipen
                       "Coarse cells across the smaller slab dimension.");
     prm.declare_entry("Tip refinement",
                       "64",
-                      Patterns::Double(1.),
+                      Patterns::Double(1., 1e4),
                       "c/h at the crack tip (cells per defect size at the "
                       "front).");
     prm.declare_entry("Face refinement",
                       "8",
-                      Patterns::Double(1.),
+                      Patterns::Double(1., 1e4),
                       "c/h along the defect faces.");
     prm.declare_entry("Grading",
                       "0.5",
@@ -84,7 +86,7 @@ namespace lipen
                       "for a single-edge-notched tension plate).");
     prm.declare_entry("Depth",
                       "1e-3",
-                      Patterns::Double(0.),
+                      Patterns::Double(1e-9, 1e3),
                       "3D: slab depth D [m], the third dimension (the "
                       "surface flaw model spans D/2 along the electrode, the "
                       "penny model D/2).");
@@ -97,7 +99,7 @@ namespace lipen
                       "otherwise semi-elliptical flaw / elliptical crack.");
     prm.declare_entry("Notch tip radius",
                       "1e-6",
-                      Patterns::Double(0.),
+                      Patterns::Double(0., 1.),
                       "Root radius rho of the blunt notch [m]; 0 < rho < c.");
     prm.declare_entry("Mesh directory",
                       LIPEN_MESH_DIR,
@@ -193,6 +195,17 @@ namespace lipen
             "Geometry/Defect type",
             "'" + to_string(defect) + "' is a " + (three_d ? "3D" : "2D") +
               " model");
+    // entries that do not apply to this geometry are refused rather than
+    // silently ignored
+    require(three_d || aspect_ratio == 1.,
+            "Geometry/Flaw aspect ratio",
+            "applies to the 3D flaws only ('" + to_string(defect) +
+              "' is 2D): remove it");
+    require(counter_electrode_support == CounterSupport::roller ||
+              surface_defect_2d(),
+            "Geometry/Counter electrode support",
+            "'free' applies to the 2D edge slit and blunt notch only: "
+            "remove it");
     if (defect == DefectType::blunt_notch)
     {
       require(notch_radius > 0 && notch_radius < defect_size,
@@ -201,6 +214,18 @@ namespace lipen
       require(notch_radius < 0.25 * width,
               "Geometry/Notch tip radius",
               "must be below Width/4");
+      require(notch_radius >= 1e-3 * defect_size,
+              "Geometry/Notch tip radius",
+              "must be at least c/1000 (Defect size/1000): gmsh cannot "
+              "mesh a sharper root; use 'edge slit' for a sharp defect");
+      std::error_code ec;
+      require(std::filesystem::is_regular_file(mesh_directory +
+                                                 "/blunt_notch_2d.geo",
+                                               ec),
+              "Geometry/Mesh directory",
+              "'" + mesh_directory +
+                "/blunt_notch_2d.geo' not found: give the meshes/ directory "
+                "of the lipen sources");
     }
     if (surface_defect_2d())
       require(defect_size < height,
@@ -231,6 +256,105 @@ namespace lipen
     require(tip_refinement >= 2,
             "Geometry/Tip refinement",
             "must be at least 2 cells per defect size");
+    const MeshEstimate estimate   = estimate_mesh();
+    const unsigned int max_levels = max_refinement_levels(dim);
+    if (estimate.levels > max_levels)
+    {
+      std::ostringstream what;
+      what << "the mesh would need " << std::ceil(estimate.levels)
+           << " refinement levels from the coarse cells (" << coarse_cell_size()
+           << " m) down to the tip cells (c/Tip refinement = "
+           << defect_size / tip_refinement << " m); the mesh library allows "
+           << max_levels << " in " << dim
+           << "D: use a defect size closer to the slab size (or reduce "
+              "Width/Height/Depth, or raise Coarse cells)";
+      throw InputError("parameter 'Geometry/Defect size': " + what.str());
+    }
+    // memory: ~10 kB per cell in 2D and ~100 kB in 3D for Q2 elasticity
+    // with its AMG hierarchy (summary.json's peak_memory_MiB over cells on
+    // the shipped examples is below this); refused beyond twice what the
+    // job has, so that the estimate's factor-2 uncertainty never refuses a
+    // mesh that fits
+    const double bytes     = estimate.cells * (dim == 2 ? 1e4 : 1e5);
+    const double available = job_memory_bytes();
+    if (available > 0 && bytes > 2. * available)
+    {
+      std::ostringstream what;
+      what << "the mesh would have about " << std::setprecision(2)
+           << estimate.cells << " cells (about " << bytes / 1e9
+           << " GB), more than twice the memory of this job ("
+           << available / 1e9
+           << " GB): reduce Width/Height/Depth relative to the defect size, "
+              "Tip refinement or Face refinement, raise Grading, or run on "
+              "more nodes";
+      throw InputError(std::string("parameter '") +
+                       (estimate.coarse > 0.5 * estimate.cells ?
+                          "Geometry/Width" :
+                          "Geometry/Tip refinement") +
+                       "': " + what.str());
+    }
+  }
+
+  unsigned int
+  max_refinement_levels(const unsigned int dim)
+  {
+    return dim == 2 ? 28 : 17;
+  }
+
+  double
+  GeometryParameters::coarse_cell_size() const
+  {
+    if (dimension_of(defect) == 3)
+      return 0.5 * defect_size; // the shells about the front
+    const double W = 0.5 * width;
+    const double H =
+      defect == DefectType::edge_slit || defect == DefectType::blunt_notch ?
+        height :
+        0.5 * height;
+    return std::min(W, H) / coarse_cells;
+  }
+
+  GeometryParameters::MeshEstimate
+  GeometryParameters::estimate_mesh() const
+  {
+    const double c = defect_size;
+    const double scale =
+      defect == DefectType::blunt_notch ? std::min(c, 8. * notch_radius) : c;
+    const double h_tip  = scale / tip_refinement;
+    const double h_face = c / face_refinement;
+    const double g      = grading;
+    const double h_min  = std::min(h_tip, h_face);
+    MeshEstimate e;
+    e.levels = std::max(0., std::log2(coarse_cell_size() / h_min));
+    if (dimension_of(defect) == 2)
+    {
+      const double W  = 0.5 * width;
+      const double H  = surface_defect_2d() ? height : 0.5 * height;
+      const double h0 = coarse_cell_size();
+      // graded about the tip: pi (h_tip/g)^2 / h_tip^2 inside r0 = h_tip/g,
+      // int 2 pi r dr / (g r)^2 beyond; h_face over a c x c region
+      const double tip =
+        (2. * M_PI / (g * g)) *
+        (1. + std::log(std::max(1., g * std::max(W, H) / h_tip)));
+      const double face = (c / h_face) * (c / h_face);
+      e.coarse          = (W / h0) * (H / h0);
+      e.cells           = e.coarse + 4. * (tip + face);
+    }
+    else
+    {
+      const double X = in_plane_extent(0) / aspect_ratio;
+      const double Y = in_plane_extent(1);
+      const double L = normal_extent();
+      const double S = std::min({X, Y, L});
+      // per unit front length: 3 pi / (g^2 h_tip) cells in the graded tube
+      const double front = 0.5 * M_PI * c * 0.5 * (1. + aspect_ratio);
+      const double tip   = front * 3. * M_PI / (g * g * h_tip);
+      const double face  = std::pow(c / h_face, 3);
+      e.coarse =
+        3. * (3. + std::log2(std::max(1., S / c))) + X * Y * L / (S * S * S);
+      e.cells = e.coarse + 4. * (tip + face);
+    }
+    return e;
   }
 
   // ------------------------------------------------------------ CrackFront
@@ -445,9 +569,9 @@ namespace lipen
           error = "mesh source " + geo + " not found";
         else if (std::system(cmd.str().c_str()) != 0 ||
                  !std::filesystem::is_regular_file(file))
-          error = "gmsh failed (is the Debian package gmsh installed?); "
-                  "its log is " +
-                  log;
+          error = "gmsh could not mesh the notch (rho/c = " +
+                  std::to_string(prm.notch_radius / c) +
+                  "; is the Debian package gmsh installed?); its log is " + log;
         else
         {
           std::ifstream     in(file);
@@ -459,7 +583,10 @@ namespace lipen
         }
       }
       error = Utilities::MPI::broadcast(comm, error, 0);
-      require(error.empty(), "Geometry/Mesh directory", error);
+      require(error.empty(),
+              error.rfind("mesh source", 0) == 0 ? "Geometry/Mesh directory" :
+                                                   "Geometry/Notch tip radius",
+              error);
       msh = Utilities::MPI::broadcast(comm, msh, 0);
       GridIn<2> grid_in;
       grid_in.attach_triangulation(tria);
@@ -678,6 +805,9 @@ namespace lipen
         }
       if (Utilities::MPI::sum(marked, tria.get_communicator()) == 0)
         break;
+      if (fault_requested("refine"))
+        throw InputError("injected fault in the mesh refinement "
+                         "(LIPEN_INJECT_FAULT=refine)");
       tria.execute_coarsening_and_refinement();
       require(tria.n_global_active_cells() < 50000000,
               "Geometry/Tip refinement",

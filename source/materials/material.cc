@@ -1,7 +1,10 @@
 #include <lipen/base/constants.h>
 #include <lipen/base/exceptions.h>
+#include <lipen/base/parameter_file.h>
 #include <lipen/materials/material.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <sstream>
@@ -189,14 +192,16 @@ namespace lipen
         {
           std::size_t  pos = 0;
           const double v   = std::stod(text, &pos);
-          if (pos == text.size())
+          if (pos == text.size() && std::isfinite(v))
             return v;
         }
         catch (...)
         {
         }
-        throw InputError("parameter '" + path + "': '" + text +
-                         "' is neither a number nor the word 'preset'");
+        throw InputError("parameter '" + path + "': '" +
+                         quote_for_message(text) +
+                         "' is neither a finite number nor the word "
+                         "'preset'");
       }
     } // namespace
 
@@ -205,6 +210,15 @@ namespace lipen
     {
       static const std::vector<Electrolyte> presets = make_presets();
       return presets;
+    }
+
+    std::string
+    preset_list()
+    {
+      std::string list;
+      for (const auto &e : electrolyte_presets())
+        list += (list.empty() ? "" : ", ") + e.key + " = " + e.description;
+      return list;
     }
 
     std::string
@@ -249,14 +263,19 @@ namespace lipen
         prm.declare_entry("Electrolyte",
                           "lps_glass",
                           Selection(preset_keys() + "|custom"),
-                          "Solid electrolyte: a preset key from "
-                          "parameter_files/materials/materials.csv, or "
-                          "'custom' to define every property below.");
+                          "Solid electrolyte: a preset key (" + preset_list() +
+                            "; sources in "
+                            "parameter_files/materials/materials.csv), or "
+                            "'custom' to define every property below.");
         prm.declare_entry("Name",
                           "custom",
                           Anything(),
                           "Name of a custom electrolyte (used in tables and "
-                          "study lists). Ignored for presets.");
+                          "study lists): letters, digits and _ - . + only, "
+                          "at most 64 characters, not a preset key. Used "
+                          "only with Electrolyte = custom (a study that "
+                          "lists presets beside it takes them as they "
+                          "are).");
         const char *number_or_preset =
           " Either a number or the word 'preset' (take the preset value).";
         prm.declare_entry("Young's modulus",
@@ -332,7 +351,28 @@ namespace lipen
         e = find_preset(key, "Material/Electrolyte");
       else
       {
-        e.key         = prm.get("Name");
+        e.key = prm.get("Name");
+        require(!e.key.empty() && e.key.size() <= 64 &&
+                  std::all_of(e.key.begin(),
+                              e.key.end(),
+                              [](const char ch)
+                              {
+                                return std::isalnum(
+                                         static_cast<unsigned char>(ch)) ||
+                                       ch == '_' || ch == '-' || ch == '.' ||
+                                       ch == '+';
+                              }),
+                "Material/Name",
+                "'" + quote_for_message(e.key) +
+                  "' is not a usable name: letters, digits and _ - . + "
+                  "only, 1 to 64 characters (it goes into CSV and JSON "
+                  "tables)");
+        for (const auto &p : electrolyte_presets())
+          require(p.key != e.key,
+                  "Material/Name",
+                  "'" + e.key +
+                    "' is the key of a preset: a study would not know "
+                    "which one is meant; choose another name");
         e.description = "custom material defined in the parameter file";
         e.sources     = "parameter file";
       }

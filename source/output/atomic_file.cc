@@ -1,5 +1,8 @@
 #include <lipen/base/exceptions.h>
+#include <lipen/base/fault_injection.h>
 #include <lipen/output/atomic_file.h>
+
+#include <deal.II/base/mpi.h>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -24,6 +27,12 @@ namespace lipen
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0)
       fail("open");
+    if (fault_requested("write"))
+    {
+      ::close(fd);
+      errno = ENOSPC;
+      fail("write");
+    }
     std::size_t done = 0;
     while (done < content.size())
     {
@@ -48,5 +57,25 @@ namespace lipen
       fail("close");
     if (std::rename(tmp.c_str(), path.c_str()) != 0)
       fail("rename");
+  }
+
+  void
+  write_on_root(MPI_Comm comm, const std::function<void()> &writes)
+  {
+    std::string error;
+    if (dealii::Utilities::MPI::this_mpi_process(comm) == 0)
+      try
+      {
+        writes();
+      }
+      catch (const OutputError &e)
+      {
+        error = e.what();
+        if (error.empty())
+          error = "output error";
+      }
+    error = dealii::Utilities::MPI::broadcast(comm, error, 0);
+    if (!error.empty())
+      throw OutputError(error);
   }
 } // namespace lipen

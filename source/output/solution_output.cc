@@ -25,24 +25,89 @@ namespace lipen
                                 const double       time,
                                 MPI_Comm           comm)
   {
-    if (Utilities::MPI::this_mpi_process(comm) == 0)
-      std::filesystem::create_directories(directory + "/solution");
-    MPI_Barrier(comm);
+    const unsigned int rank  = Utilities::MPI::this_mpi_process(comm);
+    const unsigned int ranks = Utilities::MPI::n_mpi_processes(comm);
+    std::string        error;
+    if (rank == 0)
+    {
+      std::error_code ec;
+      std::filesystem::create_directories(directory + "/solution", ec);
+      if (ec)
+        error =
+          "cannot create '" + directory + "/solution' (" + ec.message() + ")";
+    }
+    error = Utilities::MPI::broadcast(comm, error, 0);
+    if (!error.empty())
+      throw OutputError(error);
     DataOutBase::VtkFlags flags;
     flags.compression_level = DataOutBase::VtkFlags::best_speed;
     data_out.set_flags(flags);
-    const std::string pvtu =
-      data_out.write_vtu_with_pvtu_record(directory + "/solution/",
-                                          "solution",
-                                          step,
-                                          comm,
-                                          5,
-                                          0);
+    // each rank writes its piece to a temporary name and renames it (a
+    // killed run leaves no truncated piece); a failed write on any rank
+    // (full disk, read-only directory) is an OutputError on every rank
+    const std::string  stem = "solution_" + Utilities::int_to_string(step, 5);
+    const unsigned int rank_digits = Utilities::needed_digits(ranks - 1);
+    const auto         piece       = [&](const unsigned int r)
+    {
+      return stem + "." + Utilities::int_to_string(r, rank_digits) + ".vtu";
+    };
+    try
+    {
+      std::ostringstream vtu;
+      data_out.write_vtu(vtu);
+      write_file_atomically(directory + "/solution/" + piece(rank), vtu.str());
+    }
+    catch (const OutputError &e)
+    {
+      error = e.what();
+    }
+    catch (const std::exception &e)
+    {
+      error = "cannot write '" + directory + "/solution/" + piece(rank) +
+              "' (" + e.what() + ")";
+    }
+    // the first failing rank's message, on every rank
+    const auto errors = Utilities::MPI::all_gather(comm, error);
+    for (const auto &e : errors)
+      if (!e.empty())
+        throw OutputError(e);
+    const std::string pvtu = stem + ".pvtu";
+    if (rank == 0)
+    {
+      std::vector<std::string> pieces;
+      for (unsigned int r = 0; r < ranks; ++r)
+        pieces.push_back(piece(r));
+      std::ostringstream record;
+      data_out.write_pvtu_record(record, pieces);
+      try
+      {
+        write_file_atomically(directory + "/solution/" + pvtu, record.str());
+      }
+      catch (const OutputError &e)
+      {
+        error = e.what();
+      }
+    }
+    error = Utilities::MPI::broadcast(comm, error, 0);
+    if (!error.empty())
+      throw OutputError(error);
     pvd_records.emplace_back(time, "solution/" + pvtu);
-    // every rank's piece is complete before the PVD names the step
-    MPI_Barrier(comm);
-    if (Utilities::MPI::this_mpi_process(comm) == 0)
-      write_pvd();
+    // every rank's piece is complete (the gather above) before the PVD
+    // names the step
+    if (rank == 0)
+    {
+      try
+      {
+        write_pvd();
+      }
+      catch (const OutputError &e)
+      {
+        error = e.what();
+      }
+    }
+    error = Utilities::MPI::broadcast(comm, error, 0);
+    if (!error.empty())
+      throw OutputError(error);
   }
 
   void

@@ -18,7 +18,7 @@ namespace lipen
     prm.enter_subsection("Loads");
     prm.declare_entry("Crack pressure",
                       "1e6",
-                      Patterns::Double(),
+                      Patterns::Double(-1e11, 1e11),
                       "Li pressure p0 on the defect faces [Pa]. K_I is linear "
                       "in the loads; studies use it as the reference load.");
     prm.declare_entry("Crack pressure profile",
@@ -27,15 +27,27 @@ namespace lipen
                       "Dimensionless profile f(xi) with p(x) = p0 f(xi), xi = "
                       "(distance to the crack front)/c: 0 at the tip, 1 at the "
                       "mouth (edge slit) or centre. A deal.II FunctionParser "
-                      "expression in xi, e.g. '1' or '1 - 0.5*xi'.");
+                      "expression in xi, e.g. '1' or '1 - 0.5*xi'; finite, "
+                      "within [0, 100] over 0 <= xi <= 1 (within [-100, 100] "
+                      "with Allow negative Li pressure).");
+    prm.declare_entry("Allow negative Li pressure",
+                      "false",
+                      Patterns::Bool(),
+                      "A Li pressure below zero (Crack pressure times its "
+                      "profile, Phase field/Pressure) pulls the defect faces "
+                      "together, which Li metal cannot do and which the "
+                      "models without contact turn into interpenetrating "
+                      "faces (K_I < 0, negative crack volume): refused "
+                      "unless this is true (e.g. for superposing load "
+                      "cases).");
     prm.declare_entry("Stack pressure",
                       "0",
-                      Patterns::Double(),
+                      Patterns::Double(-1e11, 1e11),
                       "Compressive stack pressure on the electrode faces [Pa] "
                       "(positive = compression).");
     prm.declare_entry("Far-field stress",
                       "0",
-                      Patterns::Double(),
+                      Patterns::Double(-1e11, 1e11),
                       "Normal stress opening the crack plane, applied on the "
                       "far face parallel to it [Pa] (tension positive; a "
                       "compressive residual stress is negative).");
@@ -46,17 +58,32 @@ namespace lipen
   LoadParameters::parse_parameters(ParameterHandler &prm)
   {
     prm.enter_subsection("Loads");
-    crack_pressure   = prm.get_double("Crack pressure");
-    pressure_profile = prm.get("Crack pressure profile");
-    stack_pressure   = prm.get_double("Stack pressure");
-    far_field_stress = prm.get_double("Far-field stress");
+    crack_pressure          = prm.get_double("Crack pressure");
+    pressure_profile        = prm.get("Crack pressure profile");
+    stack_pressure          = prm.get_double("Stack pressure");
+    far_field_stress        = prm.get_double("Far-field stress");
+    allow_negative_pressure = prm.get_bool("Allow negative Li pressure");
     prm.leave_subsection();
     // muparser reports syntax errors only on first evaluation, and prints
     // them itself; try it here so the error names the entry.
-    require(parse_function_of("xi", pressure_profile, 0.5) != nullptr,
-            "Loads/Crack pressure profile",
-            "cannot evaluate '" + pressure_profile +
-              "' as a function of xi (0 at the front, 1 at the mouth)");
+    checked_function_of("Loads/Crack pressure profile",
+                        "xi",
+                        pressure_profile,
+                        0.,
+                        1.,
+                        allow_negative_pressure ? -100. : 0.,
+                        100.,
+                        allow_negative_pressure ?
+                          "the profile must lie within [-100, 100]" :
+                          "the profile must lie within [0, 100] (a Li "
+                          "pressure is not negative; see Loads/Allow "
+                          "negative Li pressure)");
+    require(crack_pressure >= 0 || allow_negative_pressure,
+            "Loads/Crack pressure",
+            "is negative: a Li pressure pulls no defect faces together (K_I "
+            "< 0 and a negative crack volume in a model without contact); "
+            "give p0 >= 0, or set Loads/Allow negative Li pressure = true "
+            "for a superposition load case");
     require(std::isfinite(crack_pressure) && std::isfinite(stack_pressure) &&
               std::isfinite(far_field_stress),
             "Loads",

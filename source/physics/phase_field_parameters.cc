@@ -1,5 +1,6 @@
 #include <lipen/base/exceptions.h>
 #include <lipen/base/function_parser.h>
+#include <lipen/base/parameter_file.h>
 #include <lipen/base/selection.h>
 #include <lipen/physics/phase_field_parameters.h>
 
@@ -48,33 +49,33 @@ namespace lipen
     {
       prm.declare_entry("End time",
                         "1",
-                        Patterns::Double(0.),
+                        Patterns::Double(0., 1e12),
                         "Last time [s].");
       prm.declare_entry("Time steps",
                         "10",
-                        Patterns::Integer(1),
+                        Patterns::Integer(1, 1000000),
                         "Number of equal load steps to End time (steps are cut "
                         "back automatically when needed).");
       prm.declare_entry("Initial time step",
                         "0",
-                        Patterns::Double(0.),
+                        Patterns::Double(0., 1e12),
                         "[s] The first step; later steps grow by up to 2x per "
                         "step (never beyond End time / Time steps). 0: End "
                         "time / Time steps.");
       prm.declare_entry("Staggered tolerance",
                         "1e-5",
-                        Patterns::Double(0.),
+                        Patterns::Double(0., 1.),
                         "Staggered iterations stop when max |d_k - d_(k-1)| is "
                         "below this and the elasticity residual is below "
                         "Residual tolerance.");
       prm.declare_entry("Residual tolerance",
                         "1e-6",
-                        Patterns::Double(0.),
+                        Patterns::Double(0., 1.),
                         "Elasticity residual with the new damage, relative to "
                         "the load vector.");
       prm.declare_entry("Maximum staggered iterations",
                         "300",
-                        Patterns::Integer(1),
+                        Patterns::Integer(1, 100000),
                         "Beyond this a step is cut back.");
       prm.declare_entry("Over-relaxation",
                         "1.5",
@@ -96,18 +97,18 @@ namespace lipen
                         "iterations of a growing crack (README).");
       prm.declare_entry("Maximum cut-backs",
                         "6",
-                        Patterns::Integer(0),
+                        Patterns::Integer(0, 60),
                         "How often a load step may be halved.");
       prm.declare_entry(
         "Maximum crack advance",
         "20",
-        Patterns::Double(0.),
+        Patterns::Double(0., 1e6),
         "A step in which the crack grows by more than this many "
         "l is cut back (while cut-backs remain); 0: no limit.");
       prm.declare_entry(
         "Maximum pressure change",
         "0.1",
-        Patterns::Double(0.),
+        Patterns::Double(0., 1e6),
         "Plating loading: a step in which the Li pressure changes by more than "
         "this fraction of max(|p_old|, |p_new|, K_Ic/sqrt(pi c)) is cut back "
         "(while cut-backs remain); the next step is sized from the larger of "
@@ -115,7 +116,7 @@ namespace lipen
       prm.declare_entry(
         "Arrest time",
         "0",
-        Patterns::Double(0.),
+        Patterns::Double(0., 1e12),
         "[s] The run stops with status 'arrested' when, for this long "
         "(simulated time), the crack has grown by less than l/100 and the Li "
         "pressure has changed by less than 0.1 %. 0: never (the run goes on to "
@@ -123,14 +124,14 @@ namespace lipen
       prm.declare_entry(
         "Final crack size",
         "0",
-        Patterns::Double(0.),
+        Patterns::Double(0., 1e3),
         "[m] The run ends (status 'completed') once the crack size (initial "
         "defect + dissipated energy / G_c,eff, the column crack_size_m) reaches "
         "this value. 0: no limit.");
       prm.declare_entry(
         "Final crack growth",
         "0",
-        Patterns::Double(0.),
+        Patterns::Double(0., 1e6),
         "[l] The run ends (status 'completed') once the crack size reaches "
         "Geometry/Defect size + this many l (the relative form of Final crack "
         "size; give only one of the two). 0: no limit.");
@@ -207,29 +208,29 @@ namespace lipen
       "or the positive principal strains (Miehe, spectral).");
     prm.declare_entry("Length scale",
                       "0",
-                      Patterns::Double(0.),
+                      Patterns::Double(0., 1e3),
                       "Phase-field length l [m]. 0: l = (Length scale in "
                       "cells) x (Process zone cell size).");
     prm.declare_entry("Length scale per defect size",
                       "0",
-                      Patterns::Double(0.),
+                      Patterns::Double(0., 10.),
                       "l/c: if positive, l = this x Geometry/Defect size "
                       "(instead of Length scale, which must then be 0), so "
                       "that a sweep over defect sizes keeps l/c fixed.");
     prm.declare_entry("Length scale in cells",
                       "4",
-                      Patterns::Double(0.),
+                      Patterns::Double(0., 1000.),
                       "l as a multiple N of the process-zone cell size when "
                       "Length scale = 0 (N >= 2, so that h <= l/2).");
     prm.declare_entry("Process zone cell size",
                       "0",
-                      Patterns::Double(0.),
+                      Patterns::Double(0., 1e3),
                       "Cell size h [m] where the crack is or is about to be. "
                       "0: l/2. Must not exceed l/2.");
     prm.declare_entry(
       "Residual stiffness",
       "1e-6",
-      Patterns::Double(0.),
+      Patterns::Double(0., 1e-2),
       "k in the degradation g(d) = (1-d)^2 + k (0 < k < 1e-2).");
     prm.declare_entry(
       "Initial crack",
@@ -355,11 +356,38 @@ namespace lipen
     const bool         volume = loading == Loading::volume;
     const std::string &expression =
       volume ? volume_function : pressure_function;
-    auto f = parse_function_of("t", expression, 0.);
-    require(f != nullptr,
-            volume ? "Phase field/Li volume" : "Phase field/Pressure",
-            "cannot parse '" + expression + "' as a function of t");
-    return f;
+    if (loading == Loading::plating)
+    {
+      // the Li pressure follows from the plating: p(t) is not used (only
+      // parsed, as the model keeps a load function)
+      auto f = parse_function_of("t", expression, 0.);
+      require(f != nullptr,
+              "Phase field/Pressure",
+              "cannot parse '" + quote_for_message(expression) +
+                "' as a function of t");
+      return f;
+    }
+    if (volume)
+      return checked_function_of("Phase field/Li volume",
+                                 "t",
+                                 expression,
+                                 0.,
+                                 end_time,
+                                 0.,
+                                 1e6,
+                                 "a Li volume must lie within [0, 1e6]");
+    return checked_function_of(
+      "Phase field/Pressure",
+      "t",
+      expression,
+      0.,
+      end_time,
+      allow_negative_pressure ? -1e11 : 0.,
+      1e11,
+      allow_negative_pressure ?
+        "a Li pressure must lie within +-1e11 Pa" :
+        "a Li pressure must lie within [0, 1e11 Pa] (see Loads/Allow "
+        "negative Li pressure)");
   }
 
   double

@@ -7,6 +7,7 @@
 #include <deal.II/base/mpi.h>
 #include <deal.II/numerics/data_out.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -304,7 +305,34 @@ namespace lipen
     }
     trial      = solver.metrics();
     trial_load = li.trial_volume(plating_trial.current, 0, dt);
+    require_finite(info, t_new);
     return report;
+  }
+
+  template <int dim>
+  void
+  PhaseFieldModel<dim>::require_finite(const StepInfo &info,
+                                       const double    t_new) const
+  {
+    // a NaN or Inf in a field shows in the step's integrals (energies,
+    // volume, pressure) and in the damage norm; the norm is collective, so
+    // every rank stops here together
+    const std::pair<const char *, double> values[] = {
+      {"damage d (its l2 norm)", solver.get_damage().l2_norm()},
+      {"displacement u (the elastic energy)", trial.elastic_energy},
+      {"damage d (the fracture energy)", trial.fracture_energy},
+      {"crack volume", trial.crack_volume},
+      {"Li pressure", trial.pressure},
+      {"Li volume", trial_load},
+      {"ionic potential (the plating current)", plating_trial.current},
+      {"ionic potential (the cell voltage)", plating_trial.cell_voltage}};
+    for (const auto &[field, value] : values)
+      if (!std::isfinite(value))
+        throw NumericalFailure(
+          std::string("the ") + field + " is not finite (" +
+          std::to_string(value) + ") in step " + std::to_string(info.step) +
+          " at t = " + std::to_string(t_new) +
+          " s: the run stops here; check the load and material entries");
   }
 
   template <int dim>
@@ -324,6 +352,7 @@ namespace lipen
       return report;
     }
     trial = solver.metrics();
+    require_finite(info, t_new);
     return report;
   }
 

@@ -1,4 +1,5 @@
 #include <lipen/base/exceptions.h>
+#include <lipen/base/memory.h>
 #include <lipen/base/selection.h>
 #include <lipen/base/version.h>
 #include <lipen/output/atomic_file.h>
@@ -139,6 +140,21 @@ namespace lipen
       throw InputError("Output/Directory: " + error);
   }
 
+  void
+  OutputParameters::check_writable() const
+  {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::path        p = fs::absolute(directory, ec);
+    // the nearest existing ancestor must be a writable directory
+    while (!p.empty() && !fs::exists(p, ec) && p != p.parent_path())
+      p = p.parent_path();
+    require(fs::is_directory(p, ec) && ::access(p.c_str(), W_OK | X_OK) == 0,
+            "Output/Directory",
+            "cannot write to '" + directory + "' ('" + p.string() +
+              "' is not a writable directory): choose a writable directory");
+  }
+
   std::string
   OutputParameters::parameter_file_text() const
   {
@@ -191,19 +207,30 @@ namespace lipen
                       "cases are all combinations (the last axis varies "
                       "fastest). Example: 'Geometry/Defect size = log(1e-6, "
                       "1e-4, 5); Material/Electrolyte = lps_glass, llzo'.");
+    prm.declare_entry("Cases",
+                      "all",
+                      Patterns::Anything(),
+                      "Sweeps: the cases this run computes, 'all' or case "
+                      "numbers and ranges (from 0) such as '0-3, 7'. With a "
+                      "subset the run writes only those case-NNN folders and "
+                      "not the study's study.csv and summary.json, so that "
+                      "several runs (a Slurm job array, "
+                      "scripts/slurm/submit_sweep.sh) can share the study "
+                      "folder; a last run with 'all' gathers them (it skips "
+                      "the finished cases).");
     prm.declare_entry("Defect sizes",
                       "",
-                      Patterns::List(Patterns::Double(0.), 0),
+                      Patterns::List(Patterns::Double(1e-9, 1e3), 0),
                       "Explicit list of defect sizes c [m]; if empty, "
                       "'Number of defect sizes' log-spaced values from "
                       "'Minimum defect size' to 'Maximum defect size'.");
     prm.declare_entry("Minimum defect size",
                       "1e-7",
-                      Patterns::Double(0.),
+                      Patterns::Double(1e-9, 1e3),
                       "Smallest defect size of the log-spaced list [m].");
     prm.declare_entry("Maximum defect size",
                       "1e-4",
-                      Patterns::Double(0.),
+                      Patterns::Double(1e-9, 1e3),
                       "Largest defect size of the log-spaced list [m].");
     prm.declare_entry("Number of defect sizes",
                       "10",
@@ -225,6 +252,7 @@ namespace lipen
     type  = parse_selection(prm.get("Type"), study_type_names, "Study/Type");
     model = parse_selection(prm.get("Model"), study_model_names, "Study/Model");
     vary  = prm.get("Vary");
+    cases = prm.get("Cases");
     sizes.clear();
     for (const auto &s : Utilities::split_string_list(prm.get("Defect sizes")))
       sizes.push_back(Utilities::string_to_double(s));
@@ -246,6 +274,48 @@ namespace lipen
       require(c > 0,
               "Study/Defect sizes",
               "every defect size must be positive [m]");
+  }
+
+  std::vector<bool>
+  StudyParameters::selected_cases(const std::size_t n) const
+  {
+    const std::string text = Utilities::trim(cases);
+    if (text == "all")
+      return std::vector<bool>(n, true);
+    std::vector<bool> selected(n, false);
+    const auto        number = [&](const std::string &s) -> std::size_t
+    {
+      const std::string t = Utilities::trim(s);
+      require(!t.empty() &&
+                t.find_first_not_of("0123456789") == std::string::npos &&
+                t.size() < 10,
+              "Study/Cases",
+              "'" + cases +
+                "' is not 'all' or a list of case numbers and ranges "
+                "such as '0-3, 7'");
+      const std::size_t k = std::stoul(t);
+      require(k < n,
+              "Study/Cases",
+              "case " + t + " does not exist: the sweep has " +
+                std::to_string(n) + " cases, 0 to " + std::to_string(n - 1));
+      return k;
+    };
+    require(!text.empty(),
+            "Study/Cases",
+            "is empty: give 'all' or case numbers such as '0-3, 7'");
+    for (const auto &item : Utilities::split_string_list(text))
+    {
+      const auto dash  = item.find('-');
+      const auto first = number(item.substr(0, dash));
+      const auto last =
+        dash == std::string::npos ? first : number(item.substr(dash + 1));
+      require(first <= last,
+              "Study/Cases",
+              "range '" + item + "' runs backwards");
+      for (std::size_t k = first; k <= last; ++k)
+        selected[k] = true;
+    }
+    return selected;
   }
 
   void
@@ -281,6 +351,11 @@ namespace lipen
     phase_field.parse_parameters(prm);
     checkpoint.parse_parameters(prm);
     geometry.validate(dimension());
+    require(!(geometry.defect == DefectType::semicircular_surface_flaw &&
+              loads.stack_pressure != 0),
+            "Loads/Stack pressure",
+            "is not supported for the 3D semicircular surface flaw model "
+            "(no counter electrode face); set it to 0");
     if (study.type == StudyType::penetration)
     {
       // the penetration run plates Li into the crack: the loading and the
@@ -292,10 +367,12 @@ namespace lipen
       phase_field.loading      = Loading::plating;
       electrochemistry.enabled = true;
     }
+    phase_field.allow_negative_pressure = loads.allow_negative_pressure;
     if (study.time_dependent())
     {
       phase_field.resolve_relative_to_defect(geometry.defect_size);
       phase_field.resolved_length_scale(); // validates the entries
+      check_phase_field_mesh();
       phase_field.load_function();
       const bool plating = phase_field.loading == Loading::plating;
       require(plating || !electrochemistry.enabled,
@@ -355,6 +432,10 @@ namespace lipen
       require(!axes.empty(),
               "Study/Vary",
               "a sweep needs at least one axis 'Subsection/Entry = values'");
+      std::size_t n_cases = 1;
+      for (const auto &axis : axes)
+        n_cases *= axis.values.size();
+      study.selected_cases(n_cases); // validates Study/Cases
       for (const auto &axis : axes)
       {
         require(axis.entry.rfind("Study/", 0) != 0 &&
@@ -379,6 +460,10 @@ namespace lipen
           }
       }
     }
+    require(study.type == StudyType::sweep ||
+              Utilities::trim(study.cases) == "all",
+            "Study/Cases",
+            "selects cases of a sweep (Study/Type = sweep); remove it");
     if (study.type == StudyType::defect_size)
     {
       for (const auto &name : study.materials)
@@ -399,6 +484,53 @@ namespace lipen
         }
       }
     }
+  }
+
+  void
+  RunParameters::check_phase_field_mesh() const
+  {
+    const unsigned int dim  = dimension();
+    const double       l    = phase_field.resolved_length_scale();
+    const double       h_pz = phase_field.resolved_process_zone_h();
+    const std::string  entry =
+      phase_field.length_per_defect > 0 ?
+         "Phase field/Length scale per defect size" :
+         (phase_field.length_scale > 0 ? "Phase field/Length scale" :
+                                         "Phase field/Process zone cell size");
+    const double slab = std::min(geometry.width, geometry.height);
+    require(l <= 0.25 * slab,
+            entry,
+            "l = " + JsonObject::number(l) +
+              " m does not fit in the slab (at most min(Width, Height)/4 = " +
+              JsonObject::number(0.25 * slab) + " m)");
+    const double levels = std::log2(geometry.coarse_cell_size() / h_pz);
+    require(levels <= max_refinement_levels(dim),
+            entry,
+            "the process zone cells (h = " + JsonObject::number(h_pz) +
+              " m) would need " + JsonObject::number(std::ceil(levels)) +
+              " refinement levels below the coarse cells; the mesh library "
+              "allows " +
+              std::to_string(max_refinement_levels(dim)) +
+              ": choose a larger length scale");
+    // the refined band (width ~10 l at h_pz) about the crack at the
+    // start, or at its final size if one is given (a crack that grows
+    // further refines more as it grows)
+    const double a         = std::max({geometry.defect_size,
+                                       phase_field.final_crack_size,
+                                       phase_field.final_tip_distance});
+    const double cells     = dim == 2 ? a * 10. * l / (h_pz * h_pz) :
+                                        a * a * 10. * l / (h_pz * h_pz * h_pz);
+    const double bytes     = cells * (dim == 2 ? 1e4 : 1e5);
+    const double available = job_memory_bytes();
+    require(available <= 0 || bytes <= 2. * available,
+            entry,
+            "the crack's process zone would need about " +
+              JsonObject::number(cells) +
+              " cells at h = " + JsonObject::number(h_pz) + " m (about " +
+              JsonObject::number(bytes / 1e9) +
+              " GB), more than twice the memory of this job (" +
+              JsonObject::number(available / 1e9) +
+              " GB): choose a larger length scale or run on more nodes");
   }
 
   JsonObject

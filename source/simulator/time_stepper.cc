@@ -162,8 +162,12 @@ namespace lipen
   void
   TimeStepper::write_statistics() const
   {
-    if (root)
-      write_file_atomically(directory + "/statistics.csv", table.csv());
+    write_on_root(comm,
+                  [&]()
+                  {
+                    write_file_atomically(directory + "/statistics.csv",
+                                          table.csv());
+                  });
   }
 
   void
@@ -406,8 +410,12 @@ namespace lipen
     model.fill_row(row, info);
     table.add_row(row);
     write_statistics();
-    if (root && !directory.empty())
-      model.write_files(directory);
+    if (!directory.empty())
+      write_on_root(comm,
+                    [&]()
+                    {
+                      model.write_files(directory);
+                    });
     pcout << table.screen_line(table.n_rows() - 1) << "\n";
 
     const std::optional<RunStatus> stop = model.stop_reason();

@@ -143,7 +143,16 @@ namespace lipen
                                            "pc_gamg_aggressive_coarsening",
                                          dim == 3 ? "2" : "1");
     check_petsc(KSPSetOptionsPrefix(k, prefix.c_str()), "KSPSetOptionsPrefix");
-    check_petsc(KSPSetFromOptions(k), "KSPSetFromOptions");
+    if (const PetscErrorCode ierr = KSPSetFromOptions(k); ierr != 0)
+    {
+      const char *text = nullptr;
+      PetscErrorMessage(ierr, &text, nullptr);
+      throw InputError(
+        "PETSc options -" + prefix + "...: PETSc refused them (" +
+        (text ? std::string(text) : "error " + std::to_string(ierr)) +
+        "); check the option values on the command line and "
+        "in PETSC_OPTIONS");
+    }
     // later changes of the matrix values keep this preconditioner until
     // set_matrix() is called again
     check_petsc(KSPSetReusePreconditioner(k, PETSC_TRUE),

@@ -170,7 +170,7 @@ namespace lipen
     write_defect_size_tables(const RunParameters               &parameters,
                              const std::vector<FractureResult> &results,
                              const std::vector<Electrolyte>    &materials,
-                             const bool                         root,
+                             MPI_Comm                           comm,
                              ConditionalOStream                &pcout)
     {
       const std::string &dir = parameters.output.directory;
@@ -191,8 +191,12 @@ namespace lipen
             << csv_number(r.sigma0_max * 1e-6) << ',' << csv_number(r.eta_c)
             << ',' << csv_number(r.eta_c * 1e3) << ',' << r.n_dofs << ','
             << r.cg_iterations << '\n';
-      if (root)
-        write_file_atomically(dir + "/defect_size_study.csv", csv.str());
+      write_on_root(comm,
+                    [&]()
+                    {
+                      write_file_atomically(dir + "/defect_size_study.csv",
+                                            csv.str());
+                    });
 
       std::vector<JsonObject> fits;
       std::ostringstream      fit_csv;
@@ -263,8 +267,12 @@ namespace lipen
                   << f.prefactor / ex - 1 << std::defaultfloat << "\n";
           }
         }
-      if (root)
-        write_file_atomically(dir + "/defect_size_fit.csv", fit_csv.str());
+      write_on_root(comm,
+                    [&]()
+                    {
+                      write_file_atomically(dir + "/defect_size_fit.csv",
+                                            fit_csv.str());
+                    });
       return fits;
     }
 
@@ -299,7 +307,7 @@ namespace lipen
     write_critical_current(const RunParameters               &parameters,
                            const std::vector<FractureResult> &results,
                            const std::vector<Electrolyte>    &materials,
-                           const bool                         root,
+                           MPI_Comm                           comm,
                            ConditionalOStream                &pcout,
                            std::vector<JsonObject>           &fits)
     {
@@ -400,10 +408,13 @@ namespace lipen
                 << std::fixed << std::setprecision(4) << fit.slope
                 << std::defaultfloat << '\n';
         }
-      if (root)
-        write_file_atomically(parameters.output.directory +
-                                "/critical_current.csv",
-                              csv.str());
+      write_on_root(comm,
+                    [&]()
+                    {
+                      write_file_atomically(parameters.output.directory +
+                                              "/critical_current.csv",
+                                            csv.str());
+                    });
     }
 
     /// summary.json and parameters.prm of a single defect or a study.
@@ -456,7 +467,6 @@ namespace lipen
                    std::string         &solution)
     {
       Timer              wall;
-      const bool         root = Utilities::MPI::this_mpi_process(comm) == 0;
       SolutionWriter     writer(p.output.directory);
       ConditionalOStream quiet(std::cout, false);
       auto              &out = verbose ? pcout : quiet;
@@ -475,12 +485,16 @@ namespace lipen
       wall_time = wall.wall_time();
       add_fracture_row(table, r, wall_time);
       out << table.screen_line(0) << "\n";
-      if (root)
-        write_file_atomically(p.output.directory + "/statistics.csv",
-                              table.csv());
+      write_on_root(comm,
+                    [&]()
+                    {
+                      write_file_atomically(p.output.directory +
+                                              "/statistics.csv",
+                                            table.csv());
+                    });
       std::vector<JsonObject> fits;
       if (critical_current_search(p))
-        write_critical_current(p, {r}, {p.electrolyte}, root, out, fits);
+        write_critical_current(p, {r}, {p.electrolyte}, comm, out, fits);
       write_summary(p,
                     {r},
                     fits,
@@ -585,10 +599,9 @@ namespace lipen
                           MPI_Comm             comm,
                           ConditionalOStream  &pcout)
     {
-      Timer              wall;
-      const StopSignals  signals;
-      const bool         root = Utilities::MPI::this_mpi_process(comm) == 0;
-      const std::string &dir  = parameters.output.directory;
+      Timer                    wall;
+      const StopSignals        signals;
+      const std::string       &dir = parameters.output.directory;
       std::vector<Electrolyte> materials;
       for (const auto &name : parameters.study.materials)
         materials.push_back(
@@ -660,20 +673,22 @@ namespace lipen
             else
               ++n_failed;
           }
-          if (root)
-          {
-            write_file_atomically(dir + "/statistics.csv", table.csv());
-            write_file_atomically(
-              dir + "/study.csv",
-              study_csv("lipen defect-size study: one row per case (folder "
-                        "case-NNN, a single-defect run); material and defect "
-                        "size, status, results, message",
-                        {"Material/Electrolyte", "Geometry/Defect size"},
-                        varied,
-                        rows));
-            if (parameters.output.write_solution)
-              combined.write_pvd();
-          }
+          write_on_root(
+            comm,
+            [&]()
+            {
+              write_file_atomically(dir + "/statistics.csv", table.csv());
+              write_file_atomically(
+                dir + "/study.csv",
+                study_csv("lipen defect-size study: one row per case (folder "
+                          "case-NNN, a single-defect run); material and defect "
+                          "size, status, results, message",
+                          {"Material/Electrolyte", "Geometry/Defect size"},
+                          varied,
+                          rows));
+              if (parameters.output.write_solution)
+                combined.write_pvd();
+            });
           if (!interrupted && stop_requested(comm))
             interrupted = true;
         }
@@ -688,12 +703,12 @@ namespace lipen
       if (!interrupted)
       {
         fits =
-          write_defect_size_tables(parameters, results, materials, root, pcout);
+          write_defect_size_tables(parameters, results, materials, comm, pcout);
         if (critical_current_search(parameters))
           write_critical_current(parameters,
                                  results,
                                  materials,
-                                 root,
+                                 comm,
                                  pcout,
                                  fits);
       }

@@ -88,6 +88,8 @@ namespace lipen
       RunParameters::declare_parameters(prm);
       prm.parse_input_from_string(study.output.effective_parameters);
       apply_override(prm, "Study/Type=" + case_type);
+      // a case is the same whichever run of a split sweep computes it
+      apply_override(prm, "Study/Cases=all");
       apply_override(prm, "Output/Directory=" + case_dir);
       for (const auto &o : overrides)
         apply_override(prm, o);

@@ -12,6 +12,7 @@
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/timer.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -76,10 +77,14 @@ namespace lipen
   {
     Timer              wall;
     const StopSignals  signals;
-    const bool         root  = Utilities::MPI::this_mpi_process(comm) == 0;
-    const std::string &dir   = parameters.output.directory;
-    const auto         axes  = parse_sweep(parameters.study.vary);
-    const auto         cases = sweep_cases(axes);
+    const std::string &dir      = parameters.output.directory;
+    const auto         axes     = parse_sweep(parameters.study.vary);
+    const auto         cases    = sweep_cases(axes);
+    const auto         selected = parameters.study.selected_cases(cases.size());
+    // a run of some cases (one task of a job array) writes only their
+    // folders; the study's own files are written by a run of all of them
+    const bool partial =
+      std::find(selected.begin(), selected.end(), false) != selected.end();
     parameters.output.create_directory(comm);
     pcout << "lipen: sweep of " << to_string(parameters.study.model) << " over "
           << cases.size() << " cases (";
@@ -111,6 +116,8 @@ namespace lipen
     bool                 interrupted = false;
     for (std::size_t c = 0; c < cases.size() && !interrupted; ++c)
     {
+      if (!selected[c])
+        continue;
       const std::string case_dir = dir + "/" + case_name(c);
       pcout << "\n=== " << case_name(c) << ":";
       std::vector<std::string> overrides;
@@ -140,47 +147,69 @@ namespace lipen
       else if (!finished(row.status))
         ++n_failed;
       rows.push_back(row);
-      if (root)
-        write_file_atomically(dir + "/study.csv",
-                              study_csv(title, entries, cases, rows));
+      if (!partial)
+        write_on_root(comm,
+                      [&]()
+                      {
+                        write_file_atomically(
+                          dir + "/study.csv",
+                          study_csv(title, entries, cases, rows));
+                      });
       if (!interrupted && stop_requested(comm))
         interrupted = true;
     }
 
+    if (partial)
+    {
+      const auto [status, reason] = study_status(interrupted,
+                                                 rows.size(),
+                                                 rows.size(),
+                                                 n_failed,
+                                                 "the others completed");
+      pcout << "\nsweep (Study/Cases = " << parameters.study.cases
+            << "): " << rows.size() << " of " << cases.size() << " cases, "
+            << n_skipped << " skipped (finished earlier), " << n_failed
+            << " failed; status " << to_string(status) << "\nResults in " << dir
+            << "/case-NNN/; gather study.csv with a run of all cases (it "
+               "skips the finished ones)\n";
+      return exit_status(status);
+    }
     const auto [status, reason] = study_status(interrupted,
                                                rows.size(),
                                                cases.size(),
                                                n_failed,
                                                "the others completed");
     const PeakMemory memory     = peak_memory(comm);
-    if (root)
-    {
-      std::vector<JsonObject> list;
-      for (std::size_t c = 0; c < rows.size(); ++c)
-      {
-        JsonObject j;
-        j.add("case", case_name(c))
-          .add("status", to_string(rows[c].status))
-          .add("message", rows[c].message);
-        list.push_back(j);
-      }
-      JsonObject s = parameters.summary_header(comm);
-      s.add("status", to_string(status));
-      if (!reason.empty())
-        s.add("status_reason", reason);
-      s.add("model", to_string(parameters.study.model))
-        .add("vary", parameters.study.vary)
-        .add("cases_total", int(cases.size()))
-        .add("cases_run", int(rows.size() - n_skipped))
-        .add("cases_skipped", int(n_skipped))
-        .add("cases_failed", int(n_failed))
-        .add("cases", list)
-        .add("wall_time_s", wall.wall_time())
-        .add("peak_memory_MiB", memory.total_MiB)
-        .add("peak_memory_max_rank_MiB", memory.max_rank_MiB);
-      write_file_atomically(dir + "/summary.json", s.str() + "\n");
-      parameters.output.write_parameter_file();
-    }
+    write_on_root(comm,
+                  [&]()
+                  {
+                    std::vector<JsonObject> list;
+                    for (std::size_t c = 0; c < rows.size(); ++c)
+                    {
+                      JsonObject j;
+                      j.add("case", case_name(c))
+                        .add("status", to_string(rows[c].status))
+                        .add("message", rows[c].message);
+                      list.push_back(j);
+                    }
+                    JsonObject s = parameters.summary_header(comm);
+                    s.add("status", to_string(status));
+                    if (!reason.empty())
+                      s.add("status_reason", reason);
+                    s.add("model", to_string(parameters.study.model))
+                      .add("vary", parameters.study.vary)
+                      .add("cases_total", int(cases.size()))
+                      .add("cases_run", int(rows.size() - n_skipped))
+                      .add("cases_skipped", int(n_skipped))
+                      .add("cases_failed", int(n_failed))
+                      .add("cases", list)
+                      .add("wall_time_s", wall.wall_time())
+                      .add("peak_memory_MiB", memory.total_MiB)
+                      .add("peak_memory_max_rank_MiB", memory.max_rank_MiB);
+                    write_file_atomically(dir + "/summary.json",
+                                          s.str() + "\n");
+                    parameters.output.write_parameter_file();
+                  });
     pcout << "\nsweep: " << rows.size() << " of " << cases.size() << " cases, "
           << n_skipped << " skipped (finished earlier), " << n_failed
           << " failed; status " << to_string(status) << "\nResults in " << dir

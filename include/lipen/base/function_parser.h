@@ -21,4 +21,22 @@ namespace lipen
   parse_function_of(const std::string &variable,
                     const std::string &expression,
                     const double       probe);
+
+  /**
+   * Parse @p expression (the value of entry @p entry) as a function of
+   * @p variable and check it over [@p from, @p to] at 1001 evenly spaced
+   * points: every value must be finite and within [@p lower, @p upper].
+   * Expressions with rand() are refused (each rank would draw other
+   * numbers). Throws InputError naming @p entry, the first offending point
+   * and @p range_text (e.g. "a Li pressure must be >= 0") otherwise.
+   */
+  std::unique_ptr<dealii::FunctionParser<1>>
+  checked_function_of(const std::string &entry,
+                      const std::string &variable,
+                      const std::string &expression,
+                      double             from,
+                      double             to,
+                      double             lower,
+                      double             upper,
+                      const std::string &range_text);
 } // namespace lipen

@@ -15,6 +15,13 @@ namespace lipen
   PeakMemory
   peak_memory(MPI_Comm comm);
 
+  /// Memory the job can use [bytes], without communication: MemTotal of
+  /// this node times the number of nodes (MPI world size over the ranks on
+  /// this node, from OMPI_COMM_WORLD_LOCAL_SIZE or SLURM_NTASKS_PER_NODE;
+  /// one node if neither is set). 0 if /proc/meminfo cannot be read.
+  double
+  job_memory_bytes();
+
   /**
    * Back glibc's large allocations with transparent huge pages (2 MiB
    * pages instead of 4 kiB) by restarting the program with

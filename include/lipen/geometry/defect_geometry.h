@@ -129,10 +129,37 @@ namespace lipen
     declare_parameters(dealii::ParameterHandler &prm);
     void
     parse_parameters(dealii::ParameterHandler &prm);
-    /// Throws InputError for inconsistent values (c >= H, ...).
+    /// Throws InputError for inconsistent values (c >= H, ...), and for a
+    /// mesh that would need more refinement levels than p4est has
+    /// (estimate_mesh()).
     void
     validate(unsigned int dim) const;
+
+    /// Size of the coarse cells about the defect [m] (before refinement).
+    double
+    coarse_cell_size() const;
+
+    /// Rough size of the initial graded mesh, estimated from the entries
+    /// before anything is meshed: the refinement levels below the coarse
+    /// cells and the number of cells (the closed-form count of a mesh with
+    /// h = max(h_tip, g r) about the front and h_face along the faces,
+    /// times the overshoot of halving, plus the coarse cells). Good to a
+    /// factor of ~2; used to refuse meshes that cannot be built or would
+    /// not fit in memory before any output is written.
+    struct MeshEstimate
+    {
+      double levels = 0;
+      double cells  = 0;
+      double coarse = 0; ///< of cells, those of the coarse mesh
+    };
+    MeshEstimate
+    estimate_mesh() const;
   };
+
+  /// Refinement levels p4est allows below the coarse mesh (with a margin
+  /// of one level for adaptive refinement): 28 in 2D, 17 in 3D.
+  unsigned int
+  max_refinement_levels(unsigned int dim);
 
   /**
    * The crack front of the model: a point in 2D, a quarter circle of

@@ -69,6 +69,10 @@ namespace lipen
     const std::vector<Electrolyte> &
     electrolyte_presets();
 
+    /// "key = description, ..." of every preset (for help texts).
+    std::string
+    preset_list();
+
     /// Preset keys joined by '|' (for a ParameterHandler pattern).
     std::string
     preset_keys();

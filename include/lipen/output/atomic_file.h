@@ -1,5 +1,8 @@
 #pragma once
 
+#include <mpi.h>
+
+#include <functional>
 #include <string>
 
 namespace lipen
@@ -14,4 +17,13 @@ namespace lipen
    */
   void
   write_file_atomically(const std::string &path, const std::string &content);
+
+  /**
+   * Run @p writes (calls of write_file_atomically()) on rank 0 of @p comm;
+   * an OutputError there is thrown on every rank, with rank 0's message,
+   * so that a failed write ends every rank at once instead of leaving the
+   * others waiting in the next collective operation. Collective.
+   */
+  void
+  write_on_root(MPI_Comm comm, const std::function<void()> &writes);
 } // namespace lipen

@@ -26,6 +26,8 @@ namespace lipen
     std::string pressure_profile = "1"; ///< f(xi), xi = distance to front / c
     double      stack_pressure   = 0;   ///< [Pa]
     double      far_field_stress = 0;   ///< opening stress [Pa]
+    /// Whether a negative (tensile) Li pressure is allowed (opt-in).
+    bool allow_negative_pressure = false;
 
     static void
     declare_parameters(dealii::ParameterHandler &prm);

@@ -45,12 +45,6 @@ namespace lipen
                        "' as a function of xi (0 at the front, 1 at the "
                        "defect mouth or centre)");
     }
-    require(!(geometry.parameters().defect ==
-                DefectType::semicircular_surface_flaw &&
-              loads.stack_pressure != 0),
-            "Loads/Stack pressure",
-            "is not supported for the 3D semicircular surface flaw model "
-            "(no counter electrode face); set it to 0");
   }
 
   template <int dim>

@@ -65,9 +65,11 @@ namespace lipen
     Loading      loading            = Loading::pressure;
     std::string  pressure_function  = "1e6*t";   ///< p(t) [Pa]
     std::string  volume_function    = "1e-12*t"; ///< V_Li(t)
-    double       end_time           = 1;
-    unsigned int time_steps         = 10;
-    double       initial_step       = 0; ///< [s]; 0: end_time/time_steps
+    /// Loads/Allow negative Li pressure (set by RunParameters)
+    bool         allow_negative_pressure = false;
+    double       end_time                = 1;
+    unsigned int time_steps              = 10;
+    double       initial_step            = 0; ///< [s]; 0: end_time/time_steps
 
     double       staggered_tolerance = 1e-5; ///< max |d_k - d_k-1|
     double       residual_tolerance  = 1e-6; ///< |R_u| / |f|

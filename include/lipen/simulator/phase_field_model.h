@@ -107,6 +107,10 @@ namespace lipen
     forget_solver_state() override;
 
   private:
+    /// NumericalFailure naming the field, the step and the time if a field
+    /// of the trial state is not finite (collective).
+    void
+    require_finite(const StepInfo &info, double t_new) const;
     using Metrics = typename PhaseFieldFracture<dim>::Metrics;
 
     /// What the ionic potential of a plating step gave.

@@ -60,6 +60,11 @@ namespace lipen
     declare_parameters(dealii::ParameterHandler &prm);
     void
     parse_parameters(dealii::ParameterHandler &prm);
+    /// Whether the directory could be created and written (the nearest
+    /// existing ancestor is a writable directory), without creating
+    /// anything: for --dry-run. InputError naming Output/Directory.
+    void
+    check_writable() const;
     /// Creates the directory and checks, with a probe file that is removed
     /// again, that rank 0 can write there, so that an unwritable directory
     /// stops a run before any computation and without touching the files of
@@ -105,6 +110,14 @@ namespace lipen
     std::string              vary; ///< Study/Vary text
     std::vector<double>      sizes;
     std::vector<std::string> materials;
+    /// Study/Cases: which cases of a sweep this run computes ("all", or
+    /// case numbers and ranges such as "0-3, 7")
+    std::string cases = "all";
+
+    /// Which of the @p n cases of a sweep Study/Cases selects; InputError
+    /// naming Study/Cases for bad syntax or a case beyond n - 1.
+    std::vector<bool>
+    selected_cases(std::size_t n) const;
 
     /// A time-dependent run (phase field or penetration) with checkpoints.
     bool
@@ -139,6 +152,12 @@ namespace lipen
     declare_parameters(dealii::ParameterHandler &prm);
     void
     parse_parameters(dealii::ParameterHandler &prm);
+    /// Refuse phase-field length scales the mesh cannot resolve (too many
+    /// refinement levels) or whose process zone about the initial (or
+    /// final, if given) crack would not fit in memory, and ones larger
+    /// than the slab.
+    void
+    check_phase_field_mesh() const;
     /// Not a parameter-file entry: the command line's --restart ("latest"
     /// or a checkpoint directory; empty: a new run).
     std::string restart;
