@@ -20,7 +20,7 @@ BUILD_DIR="$(cd "${BUILD_DIR}" && pwd)"
 # --- (a) Debian packages -----------------------------------------------------
 PACKAGES=(libdeal.ii-dev openmpi-bin libopenmpi-dev gmsh libvtk9-dev
           python3-vtk9 python3-matplotlib python3-numpy ccache cmake g++ make
-          libboost-dev clang-format paraview xvfb xauth)
+          libboost-dev clang-format paraview xvfb xauth slurm-wlm munge)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
