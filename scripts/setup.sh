@@ -18,8 +18,13 @@ mkdir -p "${BUILD_DIR}" || die "cannot create build directory ${BUILD_DIR}"
 BUILD_DIR="$(cd "${BUILD_DIR}" && pwd)"
 
 # --- (a) Debian packages -----------------------------------------------------
-PACKAGES=(libdeal.ii-dev openmpi-bin libopenmpi-dev gmsh libvtk9-dev
-          python3-vtk9 python3-matplotlib python3-numpy ccache cmake g++ make
+# ParaView's Python package (python3-paraview) also provides the 'vtk'
+# module of /usr/bin/python3 that the test scripts use; Debian 12's
+# python3-vtk9 conflicts with it (installing one removes the other, and
+# libvtk9-dev depends on python3-vtk9), so neither is installed here:
+# lipen's build does not use the VTK C++ libraries.
+PACKAGES=(libdeal.ii-dev openmpi-bin libopenmpi-dev gmsh python3-paraview
+          python3-matplotlib python3-numpy ccache cmake g++ make
           libboost-dev clang-format paraview xvfb xauth slurm-wlm munge)
 
 missing=()

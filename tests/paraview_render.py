@@ -136,7 +136,10 @@ with open(script, "w") as f:
             "v = GetActiveViewOrCreate('RenderView')\n"
             "SaveScreenshot(%r, v, ImageResolution=[400, 300])\n" %
             (os.path.join(frames_dir, "crack.pvsm"), state_png))
-load = subprocess.run(xvfb + ["pvbatch", script], capture_output=True,
+# (offscreen: loading a state makes its own render window, which the X
+# connection of Debian's pvbatch under xvfb-run refused on some runs)
+load = subprocess.run(xvfb + ["pvbatch", "--force-offscreen-rendering",
+                              script], capture_output=True,
                       text=True, timeout=300)
 ok = load.returncode == 0 and os.path.isfile(state_png)
 if ok:
