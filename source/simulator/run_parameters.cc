@@ -351,11 +351,7 @@ namespace lipen
     phase_field.parse_parameters(prm);
     checkpoint.parse_parameters(prm);
     geometry.validate(dimension());
-    require(!(geometry.defect == DefectType::semicircular_surface_flaw &&
-              loads.stack_pressure != 0),
-            "Loads/Stack pressure",
-            "is not supported for the 3D semicircular surface flaw model "
-            "(no counter electrode face); set it to 0");
+    check_stack_pressure();
     if (study.type == StudyType::penetration)
     {
       // the penetration run plates Li into the crack: the loading and the
@@ -484,6 +480,16 @@ namespace lipen
         }
       }
     }
+  }
+
+  void
+  RunParameters::check_stack_pressure() const
+  {
+    require(!(geometry.defect == DefectType::semicircular_surface_flaw &&
+              loads.stack_pressure != 0),
+            "Loads/Stack pressure",
+            "is not supported for the 3D semicircular surface flaw model "
+            "(no counter electrode face); set it to 0");
   }
 
   void

@@ -158,6 +158,10 @@ namespace lipen
     /// than the slab.
     void
     check_phase_field_mesh() const;
+    /// The stack pressure where the geometry has no face for it (3D
+    /// surface flaw): refused naming Loads/Stack pressure.
+    void
+    check_stack_pressure() const;
     /// Not a parameter-file entry: the command line's --restart ("latest"
     /// or a checkpoint directory; empty: a new run).
     std::string restart;
