@@ -72,42 +72,25 @@ namespace lipen
       if (!e.empty())
         throw OutputError(e);
     const std::string pvtu = stem + ".pvtu";
-    if (rank == 0)
-    {
-      std::vector<std::string> pieces;
-      for (unsigned int r = 0; r < ranks; ++r)
-        pieces.push_back(piece(r));
-      std::ostringstream record;
-      data_out.write_pvtu_record(record, pieces);
-      try
-      {
-        write_file_atomically(directory + "/solution/" + pvtu, record.str());
-      }
-      catch (const OutputError &e)
-      {
-        error = e.what();
-      }
-    }
-    error = Utilities::MPI::broadcast(comm, error, 0);
-    if (!error.empty())
-      throw OutputError(error);
+    write_on_root(comm,
+                  [&]()
+                  {
+                    std::vector<std::string> pieces;
+                    for (unsigned int r = 0; r < ranks; ++r)
+                      pieces.push_back(piece(r));
+                    std::ostringstream record;
+                    data_out.write_pvtu_record(record, pieces);
+                    write_file_atomically(directory + "/solution/" + pvtu,
+                                          record.str());
+                  });
     pvd_records.emplace_back(time, "solution/" + pvtu);
     // every rank's piece is complete (the gather above) before the PVD
     // names the step
-    if (rank == 0)
-    {
-      try
-      {
-        write_pvd();
-      }
-      catch (const OutputError &e)
-      {
-        error = e.what();
-      }
-    }
-    error = Utilities::MPI::broadcast(comm, error, 0);
-    if (!error.empty())
-      throw OutputError(error);
+    write_on_root(comm,
+                  [&]()
+                  {
+                    write_pvd();
+                  });
   }
 
   void
