@@ -5,7 +5,9 @@
 #
 # Without arguments: the default suite, every test except those labelled
 # 'extended' (penetration initiation and convergence studies, 20-40 min
-# each: run them with  bash scripts/run-tests.sh -L extended).
+# each: run them with  bash scripts/run-tests.sh -L extended), 'long' (the
+# 3D phase-field penny, the time-stepper and the kill tests, ~12 min:
+# -L long) and 'fuzz' (the full fuzz set: -L fuzz).
 #
 # Environment: LIPEN_BUILD_DIR overrides the build directory.
 # Exits with ctest's exit status.
@@ -30,7 +32,7 @@ export OMP_NUM_THREADS=1 OMPI_MCA_rmaps_base_oversubscribe=1
 cd "${BUILD_DIR}"
 status=0
 if (($# == 0)); then
-  set -- -LE "extended|fuzz"
+  set -- -LE "extended|fuzz|long"
 fi
 ctest --output-on-failure -j1 "$@" || status=$?
 ((status == 0)) || echo "run-tests.sh: ctest failed (exit status ${status})" >&2

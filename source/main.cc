@@ -265,16 +265,33 @@ namespace
     if (cmd.dry_run)
     {
       parameters.output.check_writable();
+      // each case of a study parsed as its run parses it: a case that only
+      // its combination of values makes invalid is named here, not found
+      // hours into the study
+      const auto cases   = lipen::planned_cases(parameters);
+      const auto refused = lipen::refused_cases(parameters, cases);
+      if (!refused.empty())
+      {
+        std::string list;
+        for (std::size_t k = 0; k < refused.size() && k < 10; ++k)
+          list += "\n  " + lipen::quote_for_message(refused[k], 400);
+        if (refused.size() > 10)
+          list +=
+            "\n  ... and " + std::to_string(refused.size() - 10) + " more";
+        throw lipen::InputError(
+          std::to_string(refused.size()) + " of " +
+          std::to_string(cases.size()) +
+          " cases of the study would be refused (the run records them as "
+          "failed and computes the others):" +
+          list);
+      }
       pcout << "lipen: parameters are valid ("
             << (cmd.file.empty() ? std::string("built-in defaults") : cmd.file)
             << ")";
       if (parameters.study.type == lipen::StudyType::sweep)
-      {
-        std::size_t n = 1;
-        for (const auto &axis : lipen::parse_sweep(parameters.study.vary))
-          n *= axis.values.size();
-        pcout << ": a sweep of " << n << " cases";
-      }
+        pcout << ": a sweep of " << cases.size() << " cases";
+      else if (parameters.study.type == lipen::StudyType::defect_size)
+        pcout << ": a study of " << cases.size() << " cases";
       pcout << std::endl;
       return lipen::exit_success;
     }

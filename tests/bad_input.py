@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Bad input never crashes, hangs or corrupts: every class of user error
-gives a one-line message on rank 0 naming the parameter, exit status 2, on 1
-and 2 ranks, and leaves an existing output directory untouched.
+gives a one-line message on rank 0 naming the parameter, exit status 2, on 2
+ranks (every fourth case also on 1), and leaves an existing output directory untouched.
 Usage: bad_input.py LIPEN WORKDIR SOURCE_DIR
 """
 import os
@@ -126,8 +126,12 @@ with open(marker, "w") as f:
     f.write('{"earlier": "run"}\n')
 
 for ranks in [1, 2]:
-    # an optional fourth element holds environment variables
-    for name, args, needle, *env in cases:
+    # an optional fourth element holds environment variables; every case
+    # runs on 2 ranks (rank 0 prints, the error is collective), every
+    # fourth also on 1 (script/hostile_input runs its cases on both)
+    for k, (name, args, needle, *env) in enumerate(cases):
+        if ranks == 1 and k % 4 != 0:
+            continue
         own_dir = any(a.startswith("Output/Directory=") for a in args)
         status, out, err, _ = run_lipen(
             lipen, ranks,

@@ -11,6 +11,7 @@ Usage: hostile_input.py LIPEN WORKDIR SOURCE_DIR
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -43,6 +44,15 @@ zero_prm = write("zero.prm", "include /dev/zero\n")
 long_prm = write("long_value.prm", "subsection Material\n subsection "
                  "Lithium\n  set Density = %sx\n end\nend\n" %
                  ("9" * (1 << 20)))
+sweep_prm = write("sweep.prm", """subsection Study
+  set Type = sweep
+  set Vary = Geometry/Defect size = 1e-5, 1e-4, 3e-4; Geometry/Width = 2e-4, 1e-3
+end
+subsection Geometry
+  set Defect type = edge slit
+  set Height = 2e-4
+end
+""")
 
 # (name, arguments, text the one message must contain)
 dry = ["--dry-run"]
@@ -124,6 +134,9 @@ cases = [
      [slit, "--set", "Material/Lithium/Young's modulus=inf"],
      "Lithium/Young's modulus"),
     ("1 MiB value", [long_prm], "Lithium/Density"),
+    # every value is valid on its own; c = 3e-4 > Height only in cases 4, 5
+    ("sweep cases refused by their combination (--dry-run)",
+     [sweep_prm] + dry, "2 of 6 cases of the study would be refused"),
 ]
 
 for ranks in [1, 2]:
@@ -150,6 +163,20 @@ for ranks in [1, 2]:
                                        lines[0][:300] if lines else
                                        err.strip()[:300]))
 
+
+# --dry-run of a sweep lists each refused case with its values and message
+status, out, err, _ = run_lipen(lipen, 2, [sweep_prm] + dry)
+chk.check(status == 2 and all(
+    ("case-%03d (Geometry/Defect size=3e-4, Geometry/Width=%s): parameter "
+     "'Geometry/Defect size'" % (k, w)) in err
+    for k, w in [(4, "2e-4"), (5, "1e-3")]) and "case-003" not in err,
+    "--dry-run names the refused sweep cases 4 and 5 (only): %s" %
+    err.strip()[:500])
+status, out, err, _ = run_lipen(lipen, 1, [sweep_prm, "--set",
+                                           "Geometry/Height=1e-3"] + dry)
+chk.check(status == 0 and "a sweep of 6 cases" in out,
+          "the same sweep with Height = 1e-3 passes --dry-run: %s %s" %
+          (out.strip(), err.strip()))
 
 # Negative pressures are allowed when asked for.
 status, out, err, _ = run_lipen(
@@ -237,4 +264,29 @@ for n in [1, 2, 3, 4]:
               "left complete %s" % (n, status,
                                     lines[0] if lines else err.strip(),
                                     problems))
+
+# A checkpoint that cannot be written (here 'checkpoints' is a file) ends
+# every rank at once with status 1 and the path, not the one-rank abort
+# after the grace period; the files written before it are complete.
+out_dir = os.path.join(work, "checkpoint-fault")
+shutil.rmtree(out_dir, ignore_errors=True)
+os.makedirs(out_dir)
+open(os.path.join(out_dir, "checkpoints"), "w").close()
+t0 = time.time()
+status, out, err, _ = run_lipen(
+    lipen, 2, [os.path.join(source, "parameter_files",
+                            "phase_field_griffith_volume_2d.prm")] +
+    set_args({"Phase field/Length scale": "0.05",
+              "Phase field/Time steps": "4",
+              "Checkpoint/Steps between checkpoints": "1"}), out_dir,
+    timeout=120, env={"LIPEN_ERROR_GRACE_SECONDS": "60"})
+lines = [l for l in err.splitlines() if l.startswith("lipen: error:")]
+problems = outputs_complete(out_dir)
+chk.check(status == 1 and len(lines) == 1 and
+          "cannot write the checkpoint '" + out_dir in lines[0] and
+          time.time() - t0 < 50 and not problems,
+          "checkpoint write failure (2 ranks): status %d in %.1f s, %s; "
+          "files left complete %s" % (status, time.time() - t0,
+                                      lines[0] if lines else err.strip(),
+                                      problems))
 chk.finish()

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Verification rung 7: 1, 2 and 3 MPI ranks give the same results to solver
-tolerance (relative 1e-6) for a 2D edge slit and a 3D penny crack; and a
+tolerance (relative 1e-6) for a 2D edge slit (also under a stack pressure
+100 times the crack load, with its sealed critical current) and a 3D penny
+crack; and a
 run repeated from the parameters.prm it wrote gives the same results.
 Usage: parallel_consistency.py LIPEN WORKDIR SOURCE_DIR
 """
@@ -16,6 +18,18 @@ cases = {
     "edge_slit_2d": ({"Study/Type": "single",
                       "Geometry/Defect type": "edge slit",
                       "Output/Write solution": "false"}, [1, 2, 3]),
+    # a 100 MPa stack pressure against a 1 MPa crack load: CG's tolerance
+    # relative to the whole load gave Y 1.1706 vs 1.1688 and i_c 1.39 vs
+    # 1.41 A/m^2 on 1 and 2 ranks (and near p_stack = sigma0_max one rank
+    # refused 'Loads/Stack pressure' where the other ran on)
+    "stack_pressure_2d": ({"Study/Type": "single",
+                           "Geometry/Defect type": "edge slit",
+                           "Geometry/Defect size": "1e-6",
+                           "Geometry/Height": "2e-4", "Geometry/Width": "4e-4",
+                           "Loads/Stack pressure": "1e8",
+                           "Electrochemistry/Enabled": "true",
+                           "Electrochemistry/Critical current search": "true",
+                           "Output/Write solution": "false"}, [1, 2]),
     "penny_3d": ({"Study/Type": "single", "Geometry/Defect type": "penny",
                   "Geometry/Defect size": "1e-4",
                   "Geometry/Tip refinement": 8,
@@ -50,9 +64,23 @@ for name, (entries, ranks) in cases.items():
                   "%s: same DoFs on 1 and %d ranks" % (name, n))
         for k in keys:
             a, b = results[1][k], results[n][k]
+            if name == "stack_pressure_2d" and k == "K_I_energy_Pa_sqrt_m":
+                # the stack's elastic energy is ~1e13 times the crack's:
+                # the energy difference has no correct digit, and lipen
+                # says so (null) instead of reporting a partition-dependent
+                # number
+                chk.check(a is None and b is None, "%s: K_I by the energy "
+                          "method is not reported (%s, %s)" % (name, a, b))
+                continue
             d = abs(a / b - 1)
             chk.check(d < 1e-6, "%s: %s on 1 vs %d ranks: %.10g vs %.10g "
                       "(rel. diff %.1e)" % (name, k, n, a, b, d))
+        if name == "stack_pressure_2d":
+            a = results[1]["electrochemistry"]["critical_current_sealed_A_per_m2"]
+            b = results[n]["electrochemistry"]["critical_current_sealed_A_per_m2"]
+            d = abs(a / b - 1)
+            chk.check(d < 1e-6, "%s: sealed i_c on 1 vs %d ranks: %.10g vs "
+                      "%.10g (rel. diff %.1e)" % (name, n, a, b, d))
 
 # parameters.prm records every entry of a run (defaults and --set overrides
 # included): running it again gives the same numbers

@@ -26,7 +26,16 @@ and fills with plated Li (`Phase field/Loading = plating`, sealed).
 - bad input: plating loading without the ionic potential, with a notch
   instead of the damage band, with the flowing closure, a centre slit (no
   electrode contact), a zero current and a stack pressure (not supported
-  yet) are refused naming the entry, exit status 2.
+  yet), a current schedule that starts after 0, reaches beyond End time or
+  comes with potentiostatic operation are refused naming the entry, exit
+  status 2;
+- Li extruding at the mouth (Mouth conductance G_m, Q = G_m p): plated =
+  crack + extruded volume at every step, the extruded volume is the sum of
+  dt G_m p, and p stays below the sealed run's;
+- piecewise-constant current (Current density schedule 10, 20, 0 A/m^2):
+  the steps end at the start times, carry their segment's current,
+  conserve Li, start like the constant-current run, and in the rest the Li
+  pressure relaxes.
 Usage: penetration.py LIPEN WORKDIR SOURCE_DIR
 """
 import csv
@@ -157,6 +166,80 @@ if summary:
               "relative), eta = phi_s - phi_e + Omega p/F in the Li (%.2g V)"
               % (worst["li"], worst["p"], worst["eta"]))
 
+# --- piecewise-constant current -------------------------------------------
+# 10 A/m^2 until 7 s, 20 until 13 s, then a rest (0): the steps end at 7 and
+# 13 s, each step carries its segment's current, Li is conserved, the first
+# step equals the constant-current run's, and in the rest the pressurised
+# Li flows back to the flat electrode (p falls, stays positive)
+out, summary, _ = run("schedule", "growth_2d.prm",
+                      {"Electrochemistry/Current density schedule":
+                       "0: 10; 7: 20; 13: 0",
+                       "Phase field/End time": 20, "Phase field/Time steps": 4})
+if summary:
+    rows = statistics(out)
+    t = [float(r["time"]) for r in rows]
+    i_app = [float(r["applied_current_density_A_per_m2"]) for r in rows]
+    p = [float(r["pressure_Pa"]) for r in rows]
+    want = [10 if tt <= 7 else 20 if tt <= 13 else 0 for tt in t[1:]]
+    chk.check(7.0 in t and 13.0 in t and t[-1] == 20.0,
+              "steps end at the schedule's start times 7 and 13 s (%s)" % t)
+    chk.check(all(abs(a - b) <= 1e-6 * 20 for a, b in zip(i_app[1:], want)),
+              "each step's mean current density is its segment's (%s)" %
+              ["%.6g" % x for x in i_app[1:]])
+    worst = max(abs(float(r["plated_volume"]) / float(r["crack_volume"]) - 1)
+                for r in rows[1:])
+    chk.check(worst < 0.01, "schedule: plated volume = crack volume at every "
+              "step (worst %.3g %%)" % (100 * worst))
+    rest = [pp for tt, pp in zip(t, p) if tt >= 13]
+    chk.check(all(b < a for a, b in zip(rest, rest[1:])) and rest[-1] > 0,
+              "in the rest the Li pressure relaxes (%s Pa)" %
+              ["%.4g" % x for x in rest])
+    g = statistics(growth) if growth and os.path.exists(
+        os.path.join(growth, "statistics.csv")) else []
+    if len(g) > 1:
+        d = abs(float(g[1]["pressure_Pa"]) / p[1] - 1)
+        chk.check(float(g[1]["time"]) == t[1] and d < 1e-8,
+                  "the first step (5 s at 10 A/m^2) equals the "
+                  "constant-current run's (p rel. diff %.1e)" % d)
+
+# --- Li extruding through the mouth (Mouth conductance) -------------------
+# Q = G_m p: at every step plated = crack + extruded volume (1 %), the
+# extruded volume is the implicit-Euler sum of dt G_m p (1e-6), and p stays
+# below the sealed run's at the same times (10 A/m^2, steps at 5, 10, ...)
+G_m = 1e-21
+out, summary, _ = run("extrusion", "growth_2d.prm",
+                      {"Electrochemistry/Mouth conductance": G_m,
+                       "Phase field/End time": 20, "Phase field/Time steps": 4})
+if summary:
+    rows = statistics(out)
+    plated = [float(r["plated_volume"]) for r in rows]
+    crack = [float(r["crack_volume"]) for r in rows]
+    extruded = [float(r["extruded_volume"]) for r in rows]
+    worst = max(abs((c + e) / pl - 1)
+                for pl, c, e in zip(plated[1:], crack[1:], extruded[1:]))
+    chk.check(worst < 0.01 and extruded[-1] > 0.1 * plated[-1],
+              "extrusion: plated = crack + extruded at every step (worst "
+              "%.3g %%), extruded %.3g of plated" %
+              (100 * worst, extruded[-1] / plated[-1]))
+    t = [float(r["time"]) for r in rows]
+    p_ionic = [float(r["ionic_pressure_Pa"]) for r in rows]
+    booked = 0.
+    worst = 0.
+    for k in range(1, len(rows)):
+        booked += (t[k] - t[k - 1]) * G_m * p_ionic[k]
+        worst = max(worst, abs(booked / extruded[k] - 1))
+    chk.check(worst < 1e-6, "extruded volume = sum of dt G_m p (worst "
+              "%.2g)" % worst)
+    g = statistics(growth) if growth and os.path.exists(
+        os.path.join(growth, "statistics.csv")) else []
+    p_sealed = {float(r["time"]): float(r["pressure_Pa"]) for r in g}
+    p = [float(r["pressure_Pa"]) for r in rows]
+    pairs = [(pp, p_sealed[tt]) for tt, pp in zip(t[1:], p[1:])
+             if tt in p_sealed]
+    chk.check(len(pairs) == 4 and all(0 < a < b for a, b in pairs),
+              "the Li pressure stays below the sealed run's (%s)" %
+              ["%.4g < %.4g" % ab for ab in pairs])
+
 # --- restart on the other rank count while the crack grows ----------------
 # the checkpoint of step 8 (the crack has started to grow), restarted on 1
 # rank: the growing filament of steps 9-10 must follow the uninterrupted
@@ -197,7 +280,22 @@ for what, entries, entry in [
         ("zero current", {"Electrochemistry/Applied current density": "0"},
          "Electrochemistry/Applied current density"),
         ("stack pressure", {"Loads/Stack pressure": "5e6"},
-         "Loads/Stack pressure")]:
+         "Loads/Stack pressure"),
+        ("mouth conductance with volume loading",
+         {"Phase field/Loading": "volume",
+          "Electrochemistry/Enabled": "false",
+          "Electrochemistry/Mouth conductance": "1e-20"},
+         "Electrochemistry/Mouth conductance"),
+        ("schedule starting after 0",
+         {"Electrochemistry/Current density schedule": "5: 10"},
+         "Electrochemistry/Current density schedule"),
+        ("schedule beyond the end time",
+         {"Electrochemistry/Current density schedule": "0: 10; 60: 5"},
+         "Electrochemistry/Current density schedule"),
+        ("schedule with potentiostatic operation",
+         {"Electrochemistry/Current density schedule": "0: 10; 20: 5",
+          "Electrochemistry/Operation": "potentiostatic"},
+         "Electrochemistry/Current density schedule")]:
     _, _, stderr = run("bad", "growth_2d.prm", entries, expect=2)
     chk.check(entry in stderr and stderr.count("lipen: error") == 1,
               "%s refused naming %s: %s" % (what, entry, stderr.strip()))

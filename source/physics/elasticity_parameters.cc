@@ -115,10 +115,13 @@ namespace lipen
                       Patterns::Double(1e-16, 1e-2),
                       "Relative residual reduction of CG + GAMG (in the "
                       "preconditioned norm). The default 1e-8 changes K_I by "
-                      "about 1e-8 relative against 1e-10.");
+                      "about 1e-8 relative against 1e-10. It is relative to "
+                      "the crack (and far-field) load: with a stack "
+                      "pressure, CG uses this value times the crack load's "
+                      "share of the total boundary force (not below 1e-13).");
     prm.declare_entry("Maximum linear iterations",
                       "1000",
-                      Patterns::Integer(1),
+                      Patterns::Integer(1, 1000000),
                       "Iteration limit of CG + GAMG; exceeding it is an "
                       "error.");
     prm.leave_subsection();

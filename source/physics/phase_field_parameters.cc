@@ -159,7 +159,7 @@ namespace lipen
                         "zone cell size.");
       prm.declare_entry("Refinement driving force fraction",
                         "0.5",
-                        Patterns::Double(0.),
+                        Patterns::Double(0., 1e3),
                         "Cells whose history field exceeds this fraction of "
                         "3 G_c/(16 l) are refined to the process-zone cell "
                         "size. A step is redone on a refined mesh only when "
@@ -180,11 +180,11 @@ namespace lipen
         "beyond).");
       prm.declare_entry("Maximum refinement redos",
                         "10",
-                        Patterns::Integer(0),
+                        Patterns::Integer(0, 1000),
                         "How often one step may be redone on a refined mesh.");
       prm.declare_entry("Output interval",
                         "1",
-                        Patterns::Integer(1),
+                        Patterns::Integer(1, 1000000),
                         "Write ParaView output every this many steps (and the "
                         "last one).");
     }

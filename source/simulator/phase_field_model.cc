@@ -171,6 +171,7 @@ namespace lipen
         .add_column("applied_current_density_A_per_m2", "A/m^2")
         .add_column("li_current_A", "A (2D: A/m)", K::real, "I_Li", 12, 4)
         .add_column("plated_volume", "m^3 (2D: m^2)")
+        .add_column("extruded_volume", "m^3 (2D: m^2)")
         .add_column("ionic_pressure_Pa", "Pa")
         .add_column("coupling_iterations", "-", K::integer, "cpl", 5)
         .add_column("ionic_newton_iterations", "-", K::integer)
@@ -232,6 +233,7 @@ namespace lipen
         .set("applied_current_density_A_per_m2", e.applied_current_density)
         .set("li_current_A", e.current)
         .set("plated_volume", li.plated())
+        .set("extruded_volume", li.extruded())
         .set("ionic_pressure_Pa", e.ionic_pressure)
         .set("coupling_iterations", step0 ? 0. : e.coupling)
         .set("ionic_newton_iterations", step0 ? 0. : e.newton)
@@ -262,6 +264,12 @@ namespace lipen
     const double dt     = t_new - t_accepted;
     const double copies = geometry.model_copies();
     plating_trial       = Plating();
+    // a piecewise-constant current: the segment of the step (no step
+    // crosses a segment's start, next_load_change())
+    CellDrive step_drive = drive;
+    if (step_drive.kind == CellDrive::current_density)
+      step_drive.value = parameters.electrochemistry.current_density_at(
+        0.5 * (t_accepted + t_new));
     // the sealed step of the Li body at the current damage: the Li volume
     // V_old + dt (Omega/F)(-I(p)) fills the crack, whose volume is
     // V0 + C p, i.e. I + C/((Omega/F) dt) (p - (V_old - V0)/C) = 0,
@@ -269,12 +277,17 @@ namespace lipen
     // plating stops)
     const auto closure = [&](const double V0, const double C)
     {
-      const double p_ref = (li.volume() - V0) / C;
-      const auto   ns    = potential->solve(drive,
-                                       {DefectPressure::sealed,
-                                             0.,
-                                             li.sealed_coefficient(C / copies, dt),
-                                             p_ref});
+      // with a mouth conductance G_m the step also loses dt G_m p through
+      // the mouth (implicit): the same equation with C + dt G_m
+      const double C_eff =
+        C + dt * parameters.electrochemistry.mouth_conductance;
+      const double p_ref = (li.volume() - V0) / C_eff;
+      const auto   ns =
+        potential->solve(step_drive,
+                         {DefectPressure::sealed,
+                          0.,
+                          li.sealed_coefficient(C_eff / copies, dt),
+                          p_ref});
       ++plating_trial.coupling;
       plating_trial.newton += ns.newton_iterations;
       plating_trial.linear += ns.linear_iterations;
@@ -304,9 +317,24 @@ namespace lipen
       return report;
     }
     trial      = solver.metrics();
-    trial_load = li.trial_volume(plating_trial.current, 0, dt);
+    trial_load = li.trial_volume(plating_trial.current, mouth_flux(), dt);
     require_finite(info, t_new);
     return report;
+  }
+
+  template <int dim>
+  double
+  PhaseFieldModel<dim>::mouth_flux() const
+  {
+    return parameters.electrochemistry.mouth_conductance *
+           plating_trial.ionic_pressure;
+  }
+
+  template <int dim>
+  double
+  PhaseFieldModel<dim>::next_load_change(const double t) const
+  {
+    return parameters.electrochemistry.next_current_change(t);
   }
 
   template <int dim>
@@ -400,7 +428,7 @@ namespace lipen
     // volume the prescribed pressure opens
     if (plating())
     {
-      li.accept(plating_trial.current, 0, t - t_accepted);
+      li.accept(plating_trial.current, mouth_flux(), t - t_accepted);
       plating_accepted = plating_trial;
     }
     else
@@ -534,7 +562,9 @@ namespace lipen
                            plating_accepted.applied_current_density,
                            arrest.time,
                            arrest.size,
-                           arrest.pressure})
+                           arrest.pressure,
+                           li.plated(),
+                           li.extruded()})
       out << x << '\n';
     write_file_atomically(dir + "/phase_field.txt", out.str());
     write_file_atomically(dir + "/staggered_history.csv", history);
@@ -550,14 +580,23 @@ namespace lipen
                   geometry.finish_loaded_mesh(tria);
                 });
     std::ifstream       in(dir + "/phase_field.txt");
-    std::vector<double> x(20);
-    for (auto &v : x)
+    std::vector<double> x(22);
+    // 20 values, then the plated and extruded totals (checkpoints written
+    // before the mouth conductance have only the 20: all of V_Li plated)
+    bool complete = true;
+    for (std::size_t k = 0; k < x.size(); ++k)
     {
       std::string word;
-      in >> word;
-      v = std::strtod(word.c_str(), nullptr);
+      if (!(in >> word))
+      {
+        complete = k >= 20;
+        if (k == 20)
+          x[20] = x[12], x[21] = 0;
+        break;
+      }
+      x[k] = std::strtod(word.c_str(), nullptr);
     }
-    if (!in)
+    if (!complete)
       throw InputError("--restart: '" + dir +
                        "/phase_field.txt' is missing or damaged");
     solver.set_scalar_state({x[0], x[1], x[2]});
@@ -573,7 +612,8 @@ namespace lipen
     t_accepted                 = x[11];
     // the Li volume (all of it booked as plated, as in the run that wrote
     // the checkpoint, whose balance starts from 0)
-    li.set_volume(x[12]);
+    li.restore(x[20], x[21]);
+    li.set_volume(x[12]); // the same V_Li: no change to the totals
     plating_accepted.current                 = x[13];
     plating_accepted.ionic_pressure          = x[14];
     plating_accepted.cell_voltage            = x[15];

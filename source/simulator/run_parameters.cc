@@ -61,7 +61,10 @@ namespace lipen
                       Patterns::Bool(),
                       "Also compute G from two crack lengths (mesh moved by "
                       "+-delta at the front, two extra solves) as an "
-                      "independent check of the J-integral.");
+                      "independent check of the J-integral. It is not "
+                      "reported (null) when the two energies differ by less "
+                      "than 1e-8 of their size, which a stack pressure far "
+                      "above the crack load causes.");
     prm.declare_entry("Energy perturbation",
                       "0.01",
                       Patterns::Double(1e-6, 0.2),
@@ -370,47 +373,21 @@ namespace lipen
       phase_field.resolved_length_scale(); // validates the entries
       check_phase_field_mesh();
       phase_field.load_function();
-      const bool plating = phase_field.loading == Loading::plating;
-      require(plating || !electrochemistry.enabled,
-              "Electrochemistry/Enabled",
-              "couples the ionic potential only with 'Phase field/Loading = "
-              "plating'; set it to false to prescribe the Li pressure or "
-              "volume");
-      require(!plating || electrochemistry.enabled,
-              "Phase field/Loading",
-              "'plating' needs the ionic potential: set "
-              "Electrochemistry/Enabled = true");
-      require(!plating ||
-                (geometry.defect == DefectType::edge_slit ||
-                 geometry.defect == DefectType::semicircular_surface_flaw),
-              "Phase field/Loading",
-              "'plating' needs a slit-like defect at the Li electrode "
-              "(Geometry/Defect type = edge slit or semicircular surface "
-              "flaw)");
-      require(!plating ||
-                phase_field.initial_crack == InitialCrack::damage_band,
-              "Phase field/Initial crack",
-              "'plating' needs the Li body as damage: use 'damage band'");
-      // the stack pressure on the electrode face also pushes the damaged
-      // (deviatorically soft) Li band at the mouth into the crack: the
-      // crack then has volume at zero Li pressure and the sealed balance
-      // asks for a negative one (README, Known limitations)
-      require(!plating || loads.stack_pressure == 0,
-              "Loads/Stack pressure",
-              "is not supported with plating yet (the stack pressure on "
-              "the electrode face squeezes the diffuse Li band at the mouth "
-              "into the crack, which then holds Li at negative pressure); "
-              "set it to 0");
-      require(!plating || electrochemistry.closure == LiClosure::sealed,
-              "Electrochemistry/Li pressure closure",
-              "'plating' is implemented for the sealed closure (one Li "
-              "pressure from V_crack = V_Li); set it to sealed");
-      require(!(phase_field.initial_crack == InitialCrack::damage_band &&
-                geometry.defect == DefectType::blunt_notch),
-              "Phase field/Initial crack",
-              "'damage band' needs a slit-like defect; use 'notch' with the "
-              "blunt notch");
+      check_plating();
     }
+    // the plating entries outside a time-dependent run (which checks them
+    // in check_plating())
+    const bool plating_cases =
+      study.time_dependent() || (study.type == StudyType::sweep &&
+                                 study.model != StudyModel::sharp_crack);
+    require(plating_cases || electrochemistry.current_schedule.empty(),
+            "Electrochemistry/Current density schedule",
+            "applies to galvanostatic plating runs (Study/Type = "
+            "penetration) only; leave it empty");
+    require(plating_cases || electrochemistry.mouth_conductance == 0,
+            "Electrochemistry/Mouth conductance",
+            "applies to penetration runs only (the sharp-crack analogue is "
+            "Li pressure closure = flowing); set it to 0");
     if (electrochemistry.enabled)
     {
       require(at_li_electrode(geometry.defect),
@@ -480,6 +457,63 @@ namespace lipen
         }
       }
     }
+  }
+
+  void
+  RunParameters::check_plating() const
+  {
+    const bool plating = phase_field.loading == Loading::plating;
+    require(plating || !electrochemistry.enabled,
+            "Electrochemistry/Enabled",
+            "couples the ionic potential only with 'Phase field/Loading = "
+            "plating'; set it to false to prescribe the Li pressure or "
+            "volume");
+    require(!plating || electrochemistry.enabled,
+            "Phase field/Loading",
+            "'plating' needs the ionic potential: set "
+            "Electrochemistry/Enabled = true");
+    require(!plating ||
+              (geometry.defect == DefectType::edge_slit ||
+               geometry.defect == DefectType::semicircular_surface_flaw),
+            "Phase field/Loading",
+            "'plating' needs a slit-like defect at the Li electrode "
+            "(Geometry/Defect type = edge slit or semicircular surface "
+            "flaw)");
+    require(!plating || phase_field.initial_crack == InitialCrack::damage_band,
+            "Phase field/Initial crack",
+            "'plating' needs the Li body as damage: use 'damage band'");
+    // the stack pressure on the electrode face also pushes the damaged
+    // (deviatorically soft) Li band at the mouth into the crack: the
+    // crack then has volume at zero Li pressure and the sealed balance
+    // asks for a negative one (README, Known limitations)
+    require(!plating || loads.stack_pressure == 0,
+            "Loads/Stack pressure",
+            "is not supported with plating yet (the stack pressure on "
+            "the electrode face squeezes the diffuse Li band at the mouth "
+            "into the crack, which then holds Li at negative pressure); "
+            "set it to 0");
+    require(electrochemistry.current_schedule.empty() ||
+              (plating &&
+               electrochemistry.operation == CellOperation::galvanostatic &&
+               electrochemistry.current_schedule.back().first <
+                 phase_field.end_time),
+            "Electrochemistry/Current density schedule",
+            "applies to galvanostatic plating runs (Study/Type = "
+            "penetration, Operation = galvanostatic), with every start "
+            "time before Phase field/End time; leave it empty otherwise");
+    require(plating || electrochemistry.mouth_conductance == 0,
+            "Electrochemistry/Mouth conductance",
+            "applies to plating runs (Study/Type = penetration) only; set "
+            "it to 0");
+    require(!plating || electrochemistry.closure == LiClosure::sealed,
+            "Electrochemistry/Li pressure closure",
+            "'plating' is implemented for the sealed closure (one Li "
+            "pressure from V_crack = V_Li); set it to sealed");
+    require(!(phase_field.initial_crack == InitialCrack::damage_band &&
+              geometry.defect == DefectType::blunt_notch),
+            "Phase field/Initial crack",
+            "'damage band' needs a slit-like defect; use 'notch' with the "
+            "blunt notch");
   }
 
   void

@@ -8,8 +8,10 @@
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/timer.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iomanip>
 #include <limits>
 #include <map>
@@ -202,46 +204,65 @@ namespace lipen
     const std::string top  = directory + "/checkpoints";
     const std::string name = step_name(step);
     const std::string tmp  = top + "/" + name + ".tmp";
-    if (root)
+    // rank 0's file operations end every rank with an OutputError naming
+    // the path when they fail (full disk, read-only directory), instead of
+    // leaving the other ranks in a barrier
+    const auto on_root = [&](const std::function<void()> &writes)
     {
-      fs::create_directories(top);
-      fs::remove_all(tmp);
-      fs::create_directories(tmp);
-    }
-    MPI_Barrier(comm);
-    model.save(tmp);
-    if (root)
-    {
-      std::ostringstream state;
-      state << std::setprecision(std::numeric_limits<double>::max_digits10)
-            << "step " << step << "\ntime " << t << "\ndt " << dt << "\nwall "
-            << wall_offset << "\nshort " << time_to_short_circuit << "\n";
-      write_file_atomically(tmp + "/stepper.txt", state.str());
-      std::ostringstream rows;
-      table.save(rows);
-      write_file_atomically(tmp + "/statistics.table", rows.str());
-      write_file_atomically(tmp + "/parameters.prm", parameters_text);
-      std::ostringstream records;
-      writer.save_records(records);
-      write_file_atomically(tmp + "/solution_records.txt", records.str());
-      // complete: make it visible, then name it the newest
-      fs::remove_all(top + "/" + name);
-      fs::rename(tmp, top + "/" + name);
-      write_file_atomically(top + "/latest", name + "\n");
-      // keep the newest ones
-      std::vector<std::string> all;
-      for (const auto &e : fs::directory_iterator(top))
+      write_on_root(comm,
+                    [&]()
+                    {
+                      try
+                      {
+                        writes();
+                      }
+                      catch (const fs::filesystem_error &e)
+                      {
+                        throw OutputError("cannot write the checkpoint '" +
+                                          tmp + "' (" + e.what() + ")");
+                      }
+                    });
+    };
+    on_root(
+      [&]()
       {
-        const std::string n = e.path().filename().string();
-        if (e.is_directory() && n.rfind("step-", 0) == 0 &&
-            n.find(".tmp") == std::string::npos)
-          all.push_back(n);
-      }
-      std::sort(all.begin(), all.end());
-      for (std::size_t k = 0; k + prm.checkpoint.keep < all.size(); ++k)
-        fs::remove_all(top + "/" + all[k]);
-    }
-    MPI_Barrier(comm);
+        fs::create_directories(top);
+        fs::remove_all(tmp);
+        fs::create_directories(tmp);
+      });
+    model.save(tmp);
+    on_root(
+      [&]()
+      {
+        std::ostringstream state;
+        state << std::setprecision(std::numeric_limits<double>::max_digits10)
+              << "step " << step << "\ntime " << t << "\ndt " << dt << "\nwall "
+              << wall_offset << "\nshort " << time_to_short_circuit << "\n";
+        write_file_atomically(tmp + "/stepper.txt", state.str());
+        std::ostringstream rows;
+        table.save(rows);
+        write_file_atomically(tmp + "/statistics.table", rows.str());
+        write_file_atomically(tmp + "/parameters.prm", parameters_text);
+        std::ostringstream records;
+        writer.save_records(records);
+        write_file_atomically(tmp + "/solution_records.txt", records.str());
+        // complete: make it visible, then name it the newest
+        fs::remove_all(top + "/" + name);
+        fs::rename(tmp, top + "/" + name);
+        write_file_atomically(top + "/latest", name + "\n");
+        // keep the newest ones
+        std::vector<std::string> all;
+        for (const auto &e : fs::directory_iterator(top))
+        {
+          const std::string n = e.path().filename().string();
+          if (e.is_directory() && n.rfind("step-", 0) == 0 &&
+              n.find(".tmp") == std::string::npos)
+            all.push_back(n);
+        }
+        std::sort(all.begin(), all.end());
+        for (std::size_t k = 0; k + prm.checkpoint.keep < all.size(); ++k)
+          fs::remove_all(top + "/" + all[k]);
+      });
     model.forget_solver_state();
     pcout << "  checkpoint " << top << "/" << name << "\n";
   }
@@ -344,7 +365,9 @@ namespace lipen
     {
       model.restore_step();
       ++info.cutbacks;
-      dt *= 0.5;
+      // half the step taken (which may end early at End time or at a
+      // load change), so that the shorter step never crosses either
+      dt    = 0.5 * (t_new - t);
       t_new = t + dt;
     };
     while (true)
@@ -476,8 +499,9 @@ namespace lipen
       while (!finished())
       {
         StepInfo info;
-        info.step    = step + 1;
-        double t_new = std::min(t + dt, prm.end_time);
+        info.step = step + 1;
+        double t_new =
+          std::min({t + dt, prm.end_time, model.next_load_change(t)});
         if (!solve_step(info, t_new, reason))
         {
           status = RunStatus::failed;

@@ -532,6 +532,46 @@ namespace lipen
       return o;
     }
 
+  } // namespace
+
+  std::vector<PlannedCase>
+  defect_size_cases(const RunParameters &parameters)
+  {
+    std::vector<PlannedCase> plan;
+    for (const auto &name : parameters.study.materials)
+    {
+      const std::string key =
+        materials::resolve(name, parameters.electrolyte, "Study/Materials").key;
+      for (const double c : parameters.study.sizes)
+      {
+        // the shortest text that reads back as exactly c
+        char              text[32];
+        const auto        end = std::to_chars(text, text + sizeof(text), c).ptr;
+        const std::string size(text, end);
+        PlannedCase       pc;
+        pc.index     = plan.size();
+        pc.type      = "single";
+        pc.overrides = material_overrides(key, parameters.electrolyte);
+        pc.overrides.push_back("Geometry/Defect size=" + size);
+        pc.varied = {key, size};
+        plan.push_back(pc);
+      }
+    }
+    return plan;
+  }
+
+  std::vector<PlannedCase>
+  planned_cases(const RunParameters &parameters)
+  {
+    if (parameters.study.type == StudyType::defect_size)
+      return defect_size_cases(parameters);
+    if (parameters.study.type == StudyType::sweep)
+      return sweep_plan(parameters);
+    return {};
+  }
+
+  namespace
+  {
     /// One case of the defect-size study, run as a single defect in its
     /// folder: its study-table values and its record (the result, its wall
     /// time and its ParaView file).
@@ -621,21 +661,16 @@ namespace lipen
       SolutionWriter                        combined(dir);
       unsigned int                          n_failed = 0, n_skipped = 0;
       bool                                  interrupted = false;
+      const std::vector<PlannedCase> plan = defect_size_cases(parameters);
       for (const auto &material : materials)
         for (const double c : parameters.study.sizes)
         {
           if (interrupted)
             break;
-          const std::size_t k        = rows.size();
-          const std::string case_dir = dir + "/" + case_name(k);
-          // the shortest text that reads back as exactly c
-          char       text[32];
-          const auto end = std::to_chars(text, text + sizeof(text), c).ptr;
-          const std::string size(text, end);
-          auto              overrides =
-            material_overrides(material.key, parameters.electrolyte);
-          overrides.push_back("Geometry/Defect size=" + size);
-          varied.push_back({material.key, size});
+          const std::size_t k         = rows.size();
+          const std::string case_dir  = dir + "/" + case_name(k);
+          const auto       &overrides = plan[k].overrides;
+          varied.push_back(plan[k].varied);
 
           const CaseRunner runner = [&](const RunParameters &p)
           {

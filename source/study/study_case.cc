@@ -77,26 +77,6 @@ namespace lipen
       return row;
     }
 
-    /// The case's parameters: everything of the study, then the case.
-    RunParameters
-    case_parameters(const RunParameters            &study,
-                    const std::string              &case_type,
-                    const std::vector<std::string> &overrides,
-                    const std::string              &case_dir)
-    {
-      ParameterHandler prm;
-      RunParameters::declare_parameters(prm);
-      prm.parse_input_from_string(study.output.effective_parameters);
-      apply_override(prm, "Study/Type=" + case_type);
-      // a case is the same whichever run of a split sweep computes it
-      apply_override(prm, "Study/Cases=all");
-      apply_override(prm, "Output/Directory=" + case_dir);
-      for (const auto &o : overrides)
-        apply_override(prm, o);
-      RunParameters p;
-      p.parse_parameters(prm);
-      return p;
-    }
 
     /// "skip", "restart" or "" (run): decided on rank 0 from what an
     /// earlier run left in @p case_dir.
@@ -120,6 +100,53 @@ namespace lipen
       return Utilities::MPI::broadcast(comm, decision, 0);
     }
   } // namespace
+
+  RunParameters
+  case_parameters(const RunParameters            &study,
+                  const std::string              &case_type,
+                  const std::vector<std::string> &overrides,
+                  const std::string              &case_dir)
+  {
+    ParameterHandler prm;
+    RunParameters::declare_parameters(prm);
+    prm.parse_input_from_string(study.output.effective_parameters);
+    apply_override(prm, "Study/Type=" + case_type);
+    // a case is the same whichever run of a split sweep computes it
+    apply_override(prm, "Study/Cases=all");
+    apply_override(prm, "Output/Directory=" + case_dir);
+    for (const auto &o : overrides)
+      apply_override(prm, o);
+    RunParameters p;
+    p.parse_parameters(prm);
+    return p;
+  }
+
+  std::vector<std::string>
+  refused_cases(const RunParameters            &study,
+                const std::vector<PlannedCase> &cases)
+  {
+    std::vector<std::string> refused;
+    for (const auto &c : cases)
+      try
+      {
+        (void)case_parameters(study,
+                              c.type,
+                              c.overrides,
+                              study.output.directory + "/" +
+                                case_name(c.index));
+      }
+      catch (const std::exception &e)
+      {
+        std::string set;
+        for (const auto &o : c.overrides)
+          if (o.find("=preset") == std::string::npos)
+            set += (set.empty() ? "" : ", ") + o;
+        const auto *deal_ii = dynamic_cast<const ExceptionBase *>(&e);
+        refused.push_back(case_name(c.index) + " (" + set + "): " +
+                          (deal_ii ? deal_ii_message(*deal_ii) : e.what()));
+      }
+    return refused;
+  }
 
   std::string
   case_name(const std::size_t index)

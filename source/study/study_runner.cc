@@ -70,6 +70,31 @@ namespace lipen
     }
   } // namespace
 
+  std::vector<PlannedCase>
+  sweep_plan(const RunParameters &parameters)
+  {
+    const auto        axes     = parse_sweep(parameters.study.vary);
+    const auto        cases    = sweep_cases(axes);
+    const auto        selected = parameters.study.selected_cases(cases.size());
+    const std::string case_type =
+      parameters.study.model == StudyModel::sharp_crack ?
+        "single" :
+        to_string(parameters.study.model);
+    std::vector<PlannedCase> plan;
+    for (std::size_t c = 0; c < cases.size(); ++c)
+      if (selected[c])
+      {
+        PlannedCase pc;
+        pc.index  = c;
+        pc.type   = case_type;
+        pc.varied = cases[c];
+        for (std::size_t a = 0; a < axes.size(); ++a)
+          pc.overrides.push_back(axes[a].entry + "=" + cases[c][a]);
+        plan.push_back(pc);
+      }
+    return plan;
+  }
+
   int
   run_sweep(const RunParameters &parameters,
             MPI_Comm             comm,
@@ -102,10 +127,6 @@ namespace lipen
       ": one row per case (folder case-NNN); varied entries, then the "
       "results of the case (the last statistics row for time-dependent "
       "models), then the message of a case that did not complete";
-    const std::string case_type =
-      parameters.study.model == StudyModel::sharp_crack ?
-        "single" :
-        to_string(parameters.study.model);
     const CaseRunner runner = [&](const RunParameters &p)
     {
       return run_case(p, parameters.study.model, comm, pcout);
@@ -114,25 +135,22 @@ namespace lipen
     std::vector<CaseRow> rows;
     unsigned int         n_failed = 0, n_skipped = 0;
     bool                 interrupted = false;
-    for (std::size_t c = 0; c < cases.size() && !interrupted; ++c)
+    for (const PlannedCase &pc : sweep_plan(parameters))
     {
-      if (!selected[c])
-        continue;
+      if (interrupted)
+        break;
+      const std::size_t c        = pc.index;
       const std::string case_dir = dir + "/" + case_name(c);
       pcout << "\n=== " << case_name(c) << ":";
-      std::vector<std::string> overrides;
       for (std::size_t a = 0; a < axes.size(); ++a)
-      {
         pcout << " " << axes[a].entry << " = " << cases[c][a]
               << (a + 1 < axes.size() ? "," : "");
-        overrides.push_back(axes[a].entry + "=" + cases[c][a]);
-      }
       pcout << "\n";
 
       bool          skipped = false;
       const CaseRow row     = run_study_case(parameters,
-                                         case_type,
-                                         overrides,
+                                         pc.type,
+                                         pc.overrides,
                                          case_dir,
                                          runner,
                                          comm,

@@ -91,7 +91,10 @@ namespace lipen
    *
    * Pi = 1/2 u.K u - f.u the stationary potential energy (pressure loads
    * follow the crack faces). Vertices are restored afterwards and the
-   * unperturbed problem is re-assembled and re-solved.
+   * unperturbed problem is re-assembled and re-solved. Returns NaN when
+   * |Pi(+delta) - Pi(-delta)| <= 1e-8 |Pi| (round-off of Pi, for example
+   * under a stack pressure that stores far more energy than the crack load,
+   * leaves no correct digit).
    */
   template <int dim>
   double

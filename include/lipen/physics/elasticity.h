@@ -74,7 +74,11 @@ namespace lipen
    *
    * Discretised with continuous Q_k vector elements (k = 1, 2) on a
    * distributed p4est mesh, PETSc matrices, CG + GAMG with rigid-body
-   * modes. The stationary total potential energy
+   * modes. The CG tolerance is relative to the reference load: with a
+   * stack pressure whose force exceeds the crack load, it is scaled by
+   * (reference force)/(total force), so that K_I does not depend on the
+   * stack pressure's share of the residual (or on the rank count).
+   * The stationary total potential energy
    * Pi(u) = 1/2 u.K u - f.u is available for energy-release computations.
    */
   template <int dim>
@@ -183,6 +187,13 @@ namespace lipen
     ElasticityAMGSolver                                solver;
     bool                                               matrix_changed = true;
     std::function<double(double)>                      pressure_override;
+    /// Total |traction| integrated over the faces that carry the reference
+    /// load (crack faces, far field) and over the electrode faces (stack
+    /// pressure), summed over the ranks by assemble().
+    double reference_force = 0, stack_force = 0;
+    /// The CG tolerance relative to the reference load (see solve()).
+    double
+    solve_tolerance() const;
     void
     assemble_system(bool with_matrix);
   };

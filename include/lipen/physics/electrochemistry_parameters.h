@@ -5,6 +5,7 @@
 #include <deal.II/base/parameter_handler.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lipen
@@ -44,12 +45,18 @@ namespace lipen
     bool          enabled                 = false;
     CellOperation operation               = CellOperation::galvanostatic;
     double        applied_current_density = 10; ///< i_app [A/m^2], plating > 0
-    double        cell_voltage = 0.1;           ///< V = phi_counter - phi_s [V]
-    double        electrode_overpotential = 0.01; ///< |eta_e| [V]
-    double        alpha_anodic            = 0.5;
-    double        alpha_cathodic          = 0.5;
+    /// Current density schedule: (start time [s], i_app [A/m^2]) pairs,
+    /// start times increasing from 0; empty: applied_current_density.
+    std::vector<std::pair<double, double>> current_schedule;
+    double cell_voltage            = 0.1;  ///< V = phi_counter - phi_s [V]
+    double electrode_overpotential = 0.01; ///< |eta_e| [V]
+    double alpha_anodic            = 0.5;
+    double alpha_cathodic          = 0.5;
 
-    LiClosure    closure             = LiClosure::sealed;
+    LiClosure closure = LiClosure::sealed;
+    /// Penetration runs: Li leaves the crack through its mouth at
+    /// Q = G_m p [m^3/s, 2D m^2/s]; 0: a sealed mouth.
+    double       mouth_conductance   = 0;
     double       prescribed_pressure = 0;     ///< [Pa], absolute
     bool         transient           = false; ///< sealed: volume balance
     double       end_time            = 1;     ///< [s]
@@ -71,6 +78,16 @@ namespace lipen
     double              critical_current_tolerance = 0.005; ///< relative
     double              maximum_current_density = 1e6; ///< search limit [A/m^2]
     std::vector<double> flowing_viscosities; ///< i_c for each mu (flowing)
+
+    /// The mean current density of galvanostatic operation at time @p t:
+    /// the schedule's segment with start <= t (the first one before it),
+    /// or applied_current_density without a schedule.
+    double
+    current_density_at(double t) const;
+    /// The first start time of the schedule after @p t (beyond round-off),
+    /// or +infinity: the time steps end there.
+    double
+    next_current_change(double t) const;
 
     static void
     declare_parameters(dealii::ParameterHandler &prm);

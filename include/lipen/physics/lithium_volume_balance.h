@@ -88,6 +88,14 @@ namespace lipen
       plated_volume += V - volume();
     }
 
+    /// Restore the totals of a checkpoint.
+    void
+    restore(const double plated, const double extruded)
+    {
+      plated_volume   = plated;
+      extruded_volume = extruded;
+    }
+
     /// The coefficient beta = C/((Omega/F) dt) [A/Pa] of the linearised
     /// sealed step I + beta (p - p_old) = 0.
     double

@@ -79,6 +79,9 @@ namespace lipen
     description() const override;
     StepReport
     solve_step(double t_new, const StepInfo &info) override;
+    /// The next start time of Electrochemistry/Current density schedule.
+    double
+    next_load_change(double t) const override;
     bool
     wants_redo() const override;
     double
@@ -128,6 +131,10 @@ namespace lipen
     {
       return pf.loading == Loading::plating;
     }
+    /// Q = G_m p of the trial step: the Li volume leaving through the mouth
+    /// per second (Electrochemistry/Mouth conductance).
+    double
+    mouth_flux() const;
     /// Append the staggered iterations of the last solve to the history.
     void
     record_iterations(const StepInfo &info);

@@ -162,6 +162,12 @@ namespace lipen
     /// surface flaw): refused naming Loads/Stack pressure.
     void
     check_stack_pressure() const;
+    /// The combinations of a time-dependent run's loading with the ionic
+    /// potential, defect, closure, stack pressure, current schedule and
+    /// mouth conductance that are implemented; the others are refused
+    /// naming the entry.
+    void
+    check_plating() const;
     /// Not a parameter-file entry: the command line's --restart ("latest"
     /// or a checkpoint directory; empty: a new run).
     std::string restart;

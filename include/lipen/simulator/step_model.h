@@ -4,6 +4,7 @@
 #include <lipen/output/json.h>
 #include <lipen/output/table.h>
 
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -69,6 +70,16 @@ namespace lipen
     /// A few words for the screen, printed once before the table.
     virtual std::string
     description() const = 0;
+
+    /// The next time after @p t at which the load changes abruptly (a
+    /// step of a piecewise-constant current): no step crosses it. +inf
+    /// when none.
+    virtual double
+    next_load_change(const double t) const
+    {
+      (void)t;
+      return std::numeric_limits<double>::infinity();
+    }
 
     /// Solve the step from the accepted state to @p t_new.
     virtual StepReport

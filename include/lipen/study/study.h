@@ -2,6 +2,7 @@
 
 #include <lipen/simulator/fracture_analysis.h>
 #include <lipen/simulator/run_parameters.h>
+#include <lipen/study/study_case.h>
 
 #include <deal.II/base/conditional_ostream.h>
 
@@ -32,6 +33,15 @@ namespace lipen
   run_single_defect(const RunParameters        &parameters,
                     MPI_Comm                    comm,
                     dealii::ConditionalOStream &pcout);
+
+  /// The cases of the defect-size study (materials x sizes, sizes fastest).
+  std::vector<PlannedCase>
+  defect_size_cases(const RunParameters &parameters);
+
+  /// The cases a study of @p parameters runs (defect-size study, or the
+  /// cases of a sweep that Study/Cases selects); none for a single run.
+  std::vector<PlannedCase>
+  planned_cases(const RunParameters &parameters);
 
   /**
    * Run what subsection `Study` asks for: a single defect

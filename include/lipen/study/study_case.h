@@ -88,4 +88,31 @@ namespace lipen
   /// "case-007" for @p index 7: the folder name of a study case.
   std::string
   case_name(std::size_t index);
+
+  /// One case of a study as its run sets it up: its number (folder
+  /// case_name(index)), its Study/Type, its `Subsection/Entry=value`
+  /// overrides and the values study.csv shows for it.
+  struct PlannedCase
+  {
+    std::size_t              index = 0;
+    std::string              type;
+    std::vector<std::string> overrides;
+    std::vector<std::string> varied;
+  };
+
+  /// A case's parameters, parsed and checked as its run parses them: the
+  /// study's effective parameters, then `Study/Type`, `Study/Cases = all`,
+  /// `Output/Directory = @p case_dir` and the case's overrides. Throws
+  /// InputError for a case that its run would refuse.
+  RunParameters
+  case_parameters(const RunParameters            &study,
+                  const std::string              &case_type,
+                  const std::vector<std::string> &overrides,
+                  const std::string              &case_dir);
+
+  /// For --dry-run: every case of @p cases whose parameters its run would
+  /// refuse (case_parameters() throws), as "case-NNN (overrides): message".
+  std::vector<std::string>
+  refused_cases(const RunParameters            &study,
+                const std::vector<PlannedCase> &cases);
 } // namespace lipen

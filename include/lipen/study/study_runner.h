@@ -1,6 +1,7 @@
 #pragma once
 
 #include <lipen/simulator/run_parameters.h>
+#include <lipen/study/study_case.h>
 
 #include <deal.II/base/conditional_ostream.h>
 
@@ -29,6 +30,10 @@ namespace lipen
    * (status `completed`, or `failed` when a case failed, `interrupted`).
    * Returns the exit status (ExitStatus).
    */
+  /// The cases of a sweep that Study/Cases selects, in order.
+  std::vector<PlannedCase>
+  sweep_plan(const RunParameters &parameters);
+
   int
   run_sweep(const RunParameters        &parameters,
             MPI_Comm                    comm,
