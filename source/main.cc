@@ -272,8 +272,10 @@ namespace
       const auto refused = lipen::refused_cases(parameters, cases);
       if (!refused.empty())
       {
-        std::string list;
-        for (std::size_t k = 0; k < refused.size() && k < 10; ++k)
+        // the first case on the first line (it names the entry), the
+        // others below
+        std::string list = lipen::quote_for_message(refused[0], 400);
+        for (std::size_t k = 1; k < refused.size() && k < 10; ++k)
           list += "\n  " + lipen::quote_for_message(refused[k], 400);
         if (refused.size() > 10)
           list +=
@@ -282,7 +284,7 @@ namespace
           std::to_string(refused.size()) + " of " +
           std::to_string(cases.size()) +
           " cases of the study would be refused (the run records them as "
-          "failed and computes the others):" +
+          "failed and computes the others): " +
           list);
       }
       pcout << "lipen: parameters are valid ("

@@ -289,4 +289,20 @@ chk.check(status == 1 and len(lines) == 1 and
           "files left complete %s" % (status, time.time() - t0,
                                       lines[0] if lines else err.strip(),
                                       problems))
+
+# Output/Write solution = false is honoured by phase-field runs too (it was
+# ignored): no ParaView files
+out_dir = os.path.join(work, "no-solution")
+shutil.rmtree(out_dir, ignore_errors=True)
+status, out, err, _ = run_lipen(
+    lipen, 2, [os.path.join(source, "parameter_files",
+                            "phase_field_griffith_volume_2d.prm")] +
+    set_args({"Phase field/Length scale": "0.05",
+              "Phase field/Time steps": "2",
+              "Output/Write solution": "false"}), out_dir, timeout=120)
+left = sorted(os.listdir(out_dir)) if os.path.isdir(out_dir) else []
+chk.check(status == 0 and "summary.json" in left and not any(
+    n.startswith("solution") for n in left),
+    "phase field with Write solution = false writes no ParaView files "
+    "(status %d, %s)" % (status, left))
 chk.finish()

@@ -1,5 +1,6 @@
 #include <lipen/base/exceptions.h>
 #include <lipen/base/memory.h>
+#include <lipen/base/parameter_file.h>
 #include <lipen/base/selection.h>
 #include <lipen/base/version.h>
 #include <lipen/output/atomic_file.h>
@@ -616,6 +617,21 @@ namespace lipen
         collapsed += (ch == '\n' ? ' ' : ch);
     while (!collapsed.empty() && collapsed.front() == ' ')
       collapsed.erase(0, 1);
+    // a value its pattern accepts but strtod does not (a subnormal such as
+    // 1e-308 underflows): name the entry as every other refusal does
+    const std::string head  = "Can't convert the parameter value <";
+    const auto        entry = collapsed.find("> for entry <");
+    if (collapsed.rfind(head, 0) == 0 && entry != std::string::npos)
+    {
+      const auto close = collapsed.find('>', entry + 13);
+      return "parameter '" + collapsed.substr(entry + 13, close - entry - 13) +
+             "': '" +
+             quote_for_message(
+               collapsed.substr(head.size(), entry - head.size())) +
+             "' cannot be read as a number of normal size (a subnormal "
+             "value such as 1e-308 underflows): use 0 or a magnitude above "
+             "1e-300";
+    }
     return collapsed;
   }
 
