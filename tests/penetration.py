@@ -112,6 +112,15 @@ out, summary, _ = run("growth", "growth_2d.prm",
                        "Checkpoint/Checkpoints kept": 20,
                        "Output/Write solution": "true"})
 growth = out
+
+
+def growth_rows():
+    """The statistics of the constant-current growth run (none if it
+    failed)."""
+    path = os.path.join(growth, "statistics.csv")
+    return statistics(growth) if os.path.exists(path) else []
+
+
 if summary:
     rows = statistics(out)
     worst = max(abs(float(r["plated_volume"]) / float(r["crack_volume"]) - 1)
@@ -194,8 +203,7 @@ if summary:
     chk.check(all(b < a for a, b in zip(rest, rest[1:])) and rest[-1] > 0,
               "in the rest the Li pressure relaxes (%s Pa)" %
               ["%.4g" % x for x in rest])
-    g = statistics(growth) if growth and os.path.exists(
-        os.path.join(growth, "statistics.csv")) else []
+    g = growth_rows()
     if len(g) > 1:
         d = abs(float(g[1]["pressure_Pa"]) / p[1] - 1)
         chk.check(float(g[1]["time"]) == t[1] and d < 1e-8,
@@ -230,8 +238,7 @@ if summary:
         worst = max(worst, abs(booked / extruded[k] - 1))
     chk.check(worst < 1e-6, "extruded volume = sum of dt G_m p (worst "
               "%.2g)" % worst)
-    g = statistics(growth) if growth and os.path.exists(
-        os.path.join(growth, "statistics.csv")) else []
+    g = growth_rows()
     p_sealed = {float(r["time"]): float(r["pressure_Pa"]) for r in g}
     p = [float(r["pressure_Pa"]) for r in rows]
     pairs = [(pp, p_sealed[tt]) for tt, pp in zip(t[1:], p[1:])

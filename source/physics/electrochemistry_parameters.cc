@@ -38,6 +38,62 @@ namespace lipen
 
   using namespace dealii;
 
+  namespace
+  {
+    /// The Newton, coupling and linear-solver entries and the critical
+    /// searches (inside subsection Electrochemistry).
+    void
+    declare_solver_entries(ParameterHandler &prm)
+    {
+      prm.declare_entry("Newton tolerance",
+                        "1e-10",
+                        Patterns::Double(1e-16, 1.),
+                        "Newton converges when the largest potential update "
+                        "(including Omega dp/F) is below this [V].");
+      prm.declare_entry("Maximum Newton iterations",
+                        "100",
+                        Patterns::Integer(1, 10000),
+                        "Newton iterations before the solve is declared "
+                        "failed.");
+      prm.declare_entry("Coupling tolerance",
+                        "1e-6",
+                        Patterns::Double(1e-16, 1.),
+                        "Flowing closure: the fixed point p(s), w(s), i(s) is "
+                        "converged when max |p_new - p| <= tolerance * "
+                        "max |p - p_mouth| (and the Li flux balance holds).");
+      prm.declare_entry("Maximum coupling iterations",
+                        "300",
+                        Patterns::Integer(1, 10000),
+                        "Flowing closure: fixed-point iterations allowed.");
+      prm.declare_entry("Linear solver tolerance",
+                        "1e-10",
+                        Patterns::Double(1e-16, 1e-1),
+                        "Relative residual of the CG + BoomerAMG solves of "
+                        "each Newton step.");
+      prm.declare_entry(
+        "Critical current search",
+        "true",
+        Patterns::Bool(),
+        "Find the applied current density i_c at which the defect cracks "
+        "(K_I = K_Ic) for the sealed closure and, in 2D, the flowing closure, "
+        "by a bracketing TOMS 748 root search.");
+      prm.declare_entry("Critical current tolerance",
+                        "0.005",
+                        Patterns::Double(1e-12, 0.5),
+                        "Relative tolerance of i_c.");
+      prm.declare_entry("Maximum current density",
+                        "1e6",
+                        Patterns::Double(0., 1e7),
+                        "Upper end of the i_c search [A/m^2]; a defect that "
+                        "does not crack below it is reported as an error.");
+      prm.declare_entry("Flowing viscosities",
+                        "",
+                        Patterns::List(Patterns::Double(0., 1e20)),
+                        "Li viscosities [Pa s] for which the flowing-closure "
+                        "critical current is searched (empty: Li viscosity).");
+    }
+  } // namespace
+
   void
   ElectrochemistryParameters::declare_parameters(ParameterHandler &prm)
   {
@@ -159,52 +215,7 @@ namespace lipen
                       "1e-3",
                       Patterns::Double(0., 1e12),
                       "Power law: reference shear rate [1/s].");
-    prm.declare_entry("Newton tolerance",
-                      "1e-10",
-                      Patterns::Double(1e-16, 1.),
-                      "Newton converges when the largest potential update "
-                      "(including Omega dp/F) is below this [V].");
-    prm.declare_entry("Maximum Newton iterations",
-                      "100",
-                      Patterns::Integer(1, 10000),
-                      "Newton iterations before the solve is declared "
-                      "failed.");
-    prm.declare_entry("Coupling tolerance",
-                      "1e-6",
-                      Patterns::Double(1e-16, 1.),
-                      "Flowing closure: the fixed point p(s), w(s), i(s) is "
-                      "converged when max |p_new - p| <= tolerance * "
-                      "max |p - p_mouth| (and the Li flux balance holds).");
-    prm.declare_entry("Maximum coupling iterations",
-                      "300",
-                      Patterns::Integer(1, 10000),
-                      "Flowing closure: fixed-point iterations allowed.");
-    prm.declare_entry("Linear solver tolerance",
-                      "1e-10",
-                      Patterns::Double(1e-16, 1e-1),
-                      "Relative residual of the CG + BoomerAMG solves of "
-                      "each Newton step.");
-    prm.declare_entry(
-      "Critical current search",
-      "true",
-      Patterns::Bool(),
-      "Find the applied current density i_c at which the defect cracks "
-      "(K_I = K_Ic) for the sealed closure and, in 2D, the flowing closure, "
-      "by a bracketing TOMS 748 root search.");
-    prm.declare_entry("Critical current tolerance",
-                      "0.005",
-                      Patterns::Double(1e-12, 0.5),
-                      "Relative tolerance of i_c.");
-    prm.declare_entry("Maximum current density",
-                      "1e6",
-                      Patterns::Double(0., 1e7),
-                      "Upper end of the i_c search [A/m^2]; a defect that "
-                      "does not crack below it is reported as an error.");
-    prm.declare_entry("Flowing viscosities",
-                      "",
-                      Patterns::List(Patterns::Double(0., 1e20)),
-                      "Li viscosities [Pa s] for which the flowing-closure "
-                      "critical current is searched (empty: Li viscosity).");
+    declare_solver_entries(prm);
     prm.leave_subsection();
   }
 
