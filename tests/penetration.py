@@ -25,10 +25,14 @@ and fills with plated Li (`Phase field/Loading = plating`, sealed).
   (crack volume, pressure, size, fracture energy, plated Li within 1e-4);
 - bad input: plating loading without the ionic potential, with a notch
   instead of the damage band, with the flowing closure, a centre slit (no
-  electrode contact), a zero current and a stack pressure (not supported
-  yet), a current schedule that starts after 0, reaches beyond End time or
+  electrode contact), a zero current, a stack pressure together with a
+  far-field stress, a current schedule that starts after 0, reaches beyond End time or
   comes with potentiostatic operation are refused naming the entry, exit
   status 2;
+- stack pressure (5 MPa, AT1 + vol-dev, to 40 s): crack compliance V/p
+  within 1 % of the stack-free run's, plated = crack volume (1 %), crack
+  size within 1 % of c of the stack-free run's (no damage spreading along
+  the compressed electrode face), more current into the Li body;
 - Li extruding at the mouth (Mouth conductance G_m, Q = G_m p): plated =
   crack + extruded volume at every step, the extruded volume is the sum of
   dt G_m p, and p stays below the sealed run's;
@@ -271,6 +275,73 @@ if os.path.isdir(ckpt):
 else:
     chk.check(False, "the growth run wrote the checkpoint of step 8")
 
+# --- stack pressure on the electrodes --------------------------------------
+# 5 MPa on both electrode faces, AT1 + vol-dev, 8 steps to 40 s (before the
+# growth onset at ~45 s), against the same run without it. The stack acts
+# parallel to the crack and does not open it (sharp model: K_I independent
+# of it), so at the same Li pressure the crack compliance V/p must agree
+# within 1 %; the Li is conserved (plated = crack volume, 1 %); at the same
+# Li pressure the energy crack size stays that of the stack-free run
+# within 1 % of c (a stack traction on the damaged
+# face, or the -pV term on the compressed face, spread damage along the
+# electrode: size 10 -> 13.7 um while the tip stayed at 10.5 um); and the
+# Li in the crack draws more current than without a stack (the flat
+# electrode's Li is at the stack pressure, which shifts its plating
+# overpotential by Omega p_s/F, so phi_s must fall further).
+stack_runs = {}
+for sp in ("0", "5e6"):
+    out, summary, _ = run("stack_" + sp, "growth_2d.prm",
+                          {"Loads/Stack pressure": sp,
+                           "Phase field/Model": "AT1",
+                           "Phase field/Energy split": "volumetric-deviatoric",
+                           "Phase field/End time": 40,
+                           "Phase field/Time steps": 8})
+    stack_runs[sp] = statistics(out) if summary else []
+r0, r5 = stack_runs["0"], stack_runs["5e6"]
+
+
+def at_pressure(rows, p, key):
+    """rows' key at Li pressure p, linear in p between the steps (rows with
+    rising p)."""
+    for a, b in zip(rows, rows[1:]):
+        pa, pb = float(a["pressure_Pa"]), float(b["pressure_Pa"])
+        if pa <= p <= pb:
+            w = (p - pa) / (pb - pa)
+            return (1 - w) * float(a[key]) + w * float(b[key])
+    return None
+
+
+if len(r0) == 9 and len(r5) == 9:
+    # at equal Li pressure (the stack run plates faster): every step of the
+    # stack run within the stack-free run's pressures
+    comp, ds, n = 0., 0., 0
+    for b in r5[1:]:
+        pb = float(b["pressure_Pa"])
+        v0 = at_pressure(r0[1:], pb, "crack_volume")
+        if v0 is None:
+            continue
+        n += 1
+        comp = max(comp, abs(float(b["crack_volume"]) / v0 - 1))
+        ds = max(ds, abs(float(b["crack_size_m"]) -
+                         at_pressure(r0[1:], pb, "crack_size_m")))
+    chk.check(n >= 5 and comp < 0.01, "stack pressure: crack compliance V/p "
+              "within 1 %% of the stack-free run's at the same Li pressure "
+              "(%d steps, worst %.3g %%)" % (n, 100 * comp))
+    worst = max(abs(float(r["plated_volume"]) / float(r["crack_volume"]) - 1)
+                for r in r5[1:])
+    chk.check(worst < 0.01, "stack pressure: plated volume = crack volume "
+              "(worst %.3g %%)" % (100 * worst))
+    c = 1e-5
+    chk.check(n >= 5 and ds < 0.01 * c, "stack pressure: crack size within "
+              "1 %% of c of the stack-free run's at the same Li pressure "
+              "(worst %.3g um)" % (ds * 1e6))
+    i0, i5 = abs(float(r0[1]["li_current_A"])), abs(float(r5[1]["li_current_A"]))
+    chk.check(i5 > i0, "stack pressure: the Li body draws more current with "
+              "the stack (%.5g vs %.5g A/m)" % (i5, i0))
+else:
+    chk.check(False, "stack pressure: both runs wrote 8 steps (%d, %d rows)" %
+              (len(r0), len(r5)))
+
 # --- bad input -------------------------------------------------------------
 for what, entries, entry in [
         ("no ionic potential", {"Electrochemistry/Enabled": "false"},
@@ -286,8 +357,9 @@ for what, entries, entry in [
          "Phase field/Loading"),
         ("zero current", {"Electrochemistry/Applied current density": "0"},
          "Electrochemistry/Applied current density"),
-        ("stack pressure", {"Loads/Stack pressure": "5e6"},
-         "Loads/Stack pressure"),
+        ("stack pressure with a far field",
+         {"Loads/Stack pressure": "5e6", "Loads/Far-field stress": "1e6"},
+         "Loads/Far-field stress"),
         ("mouth conductance with volume loading",
          {"Phase field/Loading": "volume",
           "Electrochemistry/Enabled": "false",

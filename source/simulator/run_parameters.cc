@@ -483,16 +483,17 @@ namespace lipen
     require(!plating || phase_field.initial_crack == InitialCrack::damage_band,
             "Phase field/Initial crack",
             "'plating' needs the Li body as damage: use 'damage band'");
-    // the stack pressure on the electrode face also pushes the damaged
-    // (deviatorically soft) Li band at the mouth into the crack: the
-    // crack then has volume at zero Li pressure and the sealed balance
-    // asks for a negative one (README, Known limitations)
-    require(!plating || loads.stack_pressure == 0,
-            "Loads/Stack pressure",
-            "is not supported with plating yet (the stack pressure on "
-            "the electrode face squeezes the diffuse Li band at the mouth "
-            "into the crack, which then holds Li at negative pressure); "
-            "set it to 0");
+    // with plating the Li volume is measured from the stack-loaded state
+    // of the same damage (PhaseFieldFracture::volume_reference), which
+    // would also take away the opening of a far-field tension
+    require(!plating || loads.stack_pressure == 0 ||
+              loads.far_field_stress == 0,
+            "Loads/Far-field stress",
+            "cannot be combined with a stack pressure in a plating run "
+            "(the Li volume is measured from the crack's state under the "
+            "stack pressure at zero Li pressure, which would hide the "
+            "opening by the far field); set one of 'Loads/Far-field "
+            "stress' and 'Loads/Stack pressure' to 0");
     require(electrochemistry.current_schedule.empty() ||
               (plating &&
                electrochemistry.operation == CellOperation::galvanostatic &&

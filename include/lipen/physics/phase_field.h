@@ -283,7 +283,7 @@ namespace lipen
     solve_for_closure(const VolumeClosure &closure,
                       StepResult          &r,
                       Iteration           &it);
-    /// Whole-body crack volume of the current u, d.
+    /// Whole-body crack volume of the current u, d, less volume_reference.
     double
     crack_volume() const;
     /// Hanging nodes, the band (d = 1) and, if given, the active set
@@ -356,7 +356,16 @@ namespace lipen
     const bool                                         band;
     double                                             p = 0, p_n = 0;
     double                                             load_norm = 0;
-    double initial_fracture_energy                               = 0;
+    /// Plating under a stack pressure: the displacement of the current
+    /// damage under the stack alone (zero Li pressure) and its crack
+    /// volume. The Li volume is V_Li = -(u - u_reference, grad d): the
+    /// stack moves the electrode face and the band with it, which is no
+    /// volume for the Li, and the -p V_Li term of the damage equation then
+    /// has no source on the compressed electrode face.
+    double                             volume_reference = 0;
+    dealii::PETScWrappers::MPI::Vector u_reference; // ghosted
+    bool                               has_u_reference         = false;
+    double                             initial_fracture_energy = 0;
     /// last active set of the damage problem (-1 lower, 0, +1 upper) for
     /// the locally owned DoFs, reused as the next starting guess
     std::vector<double> active_set;
