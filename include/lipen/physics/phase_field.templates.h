@@ -1250,8 +1250,13 @@ namespace lipen
       dmax = std::max(dmax, double(d[i]));
       dinc = std::min(dinc, double(d[i]) - double(d_n[i]));
     }
+    // 3D surface flaw: the deepest point of the contour (y, from the
+    // electrode at y = 0), which need not be the farthest one (the front
+    // can run faster along the surface)
+    double     deepest  = 0;
     const auto consider = [&](const Point<dim> &x)
     {
+      deepest        = std::max(deepest, x[1]);
       const double r = x.distance(origin);
       if (r > best)
       {
@@ -1292,10 +1297,11 @@ namespace lipen
     MPI_Bcast(t.data(), dim, MPI_DOUBLE, owner, comm);
     for (unsigned int k = 0; k < dim; ++k)
       m.tip[k] = t[k];
-    m.tip_distance      = all_best;
-    m.penetration_depth = 0;
+    m.tip_distance           = all_best;
+    m.penetration_depth      = 0;
+    const double all_deepest = Utilities::MPI::max(deepest, comm);
     if (surface)
-      m.penetration_depth = dim == 2 ? gp.height - m.tip[1] : m.tip[1];
+      m.penetration_depth = dim == 2 ? gp.height - m.tip[1] : all_deepest;
     return m;
   }
 
