@@ -68,6 +68,12 @@ def statistics(out):
         return list(csv.DictReader(l for l in f if not l.startswith("#")))
 
 
+def li_balance_error(rows):
+    """Worst |plated / crack volume - 1| over the steps after the first."""
+    return max(abs(float(r["plated_volume"]) / float(r["crack_volume"]) - 1)
+               for r in rows[1:])
+
+
 def run(name, prm, entries=None, ranks=2, expect=0):
     out = os.path.join(work, name)
     status, stdout, stderr, summary = run_lipen(
@@ -127,8 +133,7 @@ def growth_rows():
 
 if summary:
     rows = statistics(out)
-    worst = max(abs(float(r["plated_volume"]) / float(r["crack_volume"]) - 1)
-                for r in rows[1:])
+    worst = li_balance_error(rows)
     chk.check(worst < 0.01,
               "plated volume = crack volume at every step (worst %.3g %%)" %
               (100 * worst))
@@ -199,8 +204,7 @@ if summary:
     chk.check(all(abs(a - b) <= 1e-6 * 20 for a, b in zip(i_app[1:], want)),
               "each step's mean current density is its segment's (%s)" %
               ["%.6g" % x for x in i_app[1:]])
-    worst = max(abs(float(r["plated_volume"]) / float(r["crack_volume"]) - 1)
-                for r in rows[1:])
+    worst = li_balance_error(rows)
     chk.check(worst < 0.01, "schedule: plated volume = crack volume at every "
               "step (worst %.3g %%)" % (100 * worst))
     rest = [pp for tt, pp in zip(t, p) if tt >= 13]
@@ -327,8 +331,7 @@ if len(r0) == 9 and len(r5) == 9:
     chk.check(n >= 5 and comp < 0.01, "stack pressure: crack compliance V/p "
               "within 1 %% of the stack-free run's at the same Li pressure "
               "(%d steps, worst %.3g %%)" % (n, 100 * comp))
-    worst = max(abs(float(r["plated_volume"]) / float(r["crack_volume"]) - 1)
-                for r in r5[1:])
+    worst = li_balance_error(r5)
     chk.check(worst < 0.01, "stack pressure: plated volume = crack volume "
               "(worst %.3g %%)" % (100 * worst))
     c = 1e-5
