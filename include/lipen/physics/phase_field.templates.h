@@ -299,15 +299,19 @@ namespace lipen
           for (const unsigned int f : cell->face_indices())
             if (cell->face(f)->at_boundary())
             {
-              const auto id = cell->face(f)->boundary_id();
-              double     t  = 0; // traction = t n
+              const auto id    = cell->face(f)->boundary_id();
+              double     t     = 0; // traction = t n
+              bool       stack = false;
               if (id == boundary_ids::crack_face && !band)
                 t = -pv;
               else if (id == boundary_ids::far_field)
                 t = loads.far_field_stress;
               else if (id == boundary_ids::li_electrode ||
                        id == boundary_ids::counter_electrode)
-                t = -loads.stack_pressure;
+              {
+                t     = -loads.stack_pressure;
+                stack = true;
+              }
               if (t == 0)
                 continue;
               fv_face.reinit(cell, f);
@@ -316,8 +320,6 @@ namespace lipen
               // carries its own pressure; a full traction on degraded
               // material would strain it by 1/g and damage spreads along
               // the electrode face)
-              const bool stack = id == boundary_ids::li_electrode ||
-                                 id == boundary_ids::counter_electrode;
               if (stack)
               {
                 fv_face_d.reinit(cell_d, f);
@@ -528,7 +530,7 @@ namespace lipen
     const double                         a_g = at1 ? 0.75 * Gc * ell : Gc * ell;
     const double                         b_w = at1 ? 3. * Gc / (8. * ell) : 0.;
     const FEValuesExtractors::Vector     disp(0);
-    std::vector<Tensor<1, dim>>          uv, uv_reference;
+    std::vector<Tensor<1, dim>>          uv_li;
 
     for_each_owned_cell(
       [&](const auto &cell_u, const auto &cell, CellState &st)
@@ -537,17 +539,18 @@ namespace lipen
         const auto        &eps  = st.eps;
         const unsigned int nq   = st.quadrature.size();
         const auto         H_n  = history.get_data(CellIt(cell_u));
-        // u - u_reference under a stack pressure (the Li volume's u)
-        uv = st.uv;
+        // u - u_reference under a stack pressure (the Li volume's u);
+        // u itself otherwise
         if (has_u_reference)
         {
-          uv_reference.resize(nq);
-          st.u[disp].get_function_values(u_reference, uv_reference);
+          uv_li.resize(nq);
+          st.u[disp].get_function_values(u_reference, uv_li);
           for (unsigned int q = 0; q < nq; ++q)
-            uv[q] -= uv_reference[q];
+            uv_li[q] = st.uv[q] - uv_li[q];
         }
-        A = 0;
-        b = 0;
+        const auto &uv = has_u_reference ? uv_li : st.uv;
+        A              = 0;
+        b              = 0;
         for (unsigned int q = 0; q < nq; ++q)
         {
           const double H =
