@@ -3,7 +3,8 @@
 parameter_files/penetration_2d.prm (2D LPS glass, c = 5 um edge defect,
 100 um separator, 10 A/m^2) to short circuit on N ranks. Reports the wall
 time, status, time to short circuit, steps, cut-backs and redos, DoFs over
-time, and staggered / Newton / Krylov / ionic iterations per step, from the
+time, staggered / Newton / Krylov / ionic iterations per step and the
+time split by field (u, d, phi and the rest), from the
 run's statistics.csv and summary.json. Reports; times nothing against a
 limit (the issue's target: under 10 minutes on the 2-core machine).
 
@@ -69,3 +70,16 @@ for r in rows[::max(1, len(rows) // 10)] + [rows[-1]]:
           (r["step"], float(r["time"]), float(r["crack_size_m"]) * 1e6,
            r["cells"], r["dofs_u"], r["dofs_d"], r["dofs_phi"],
            float(r["wall_s"])))
+# time split by field: the solvers' cumulative wall times (every attempt)
+last = rows[-1]
+parts = [("displacement u (Newton + CG/GAMG)", float(last["seconds_u"])),
+         ("damage d (active set + CG/BoomerAMG)", float(last["seconds_d"])),
+         ("ionic potential phi (Newton + CG/BoomerAMG)",
+          float(last["seconds_phi"]))]
+run_wall = float(last["wall_s"])
+parts.append(("rest (assembly of metrics, mesh adaptation, output, "
+              "checkpoints)", run_wall - sum(p[1] for p in parts)))
+print("time split by field (of the run's %.1f s):" % run_wall)
+for name, seconds in parts:
+    print("  %-60s %8.1f s  %5.1f %%" % (name, seconds,
+                                          100 * seconds / run_wall))

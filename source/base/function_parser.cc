@@ -8,30 +8,59 @@
 
 namespace lipen
 {
+  namespace
+  {
+    /// A FunctionParser<dim> of @p variables and @p expression whose value
+    /// at @p probe is finite, else nullptr; muparser's diagnostics (on
+    /// std::cerr and std::cout) are captured.
+    template <int dim>
+    std::unique_ptr<dealii::FunctionParser<dim>>
+    quiet_parse(const std::string       &variables,
+                const std::string       &expression,
+                const dealii::Point<dim> probe)
+    {
+      std::unique_ptr<dealii::FunctionParser<dim>> f;
+      std::ostringstream                           muparser_chatter;
+      auto *const cerr_buffer = std::cerr.rdbuf(muparser_chatter.rdbuf());
+      auto *const cout_buffer = std::cout.rdbuf(muparser_chatter.rdbuf());
+      try
+      {
+        f = std::make_unique<dealii::FunctionParser<dim>>(1);
+        f->initialize(variables, expression, {});
+        if (!std::isfinite(f->value(probe)))
+          f.reset();
+      }
+      catch (...)
+      {
+        f.reset();
+      }
+      std::cerr.rdbuf(cerr_buffer);
+      std::cout.rdbuf(cout_buffer);
+      return f;
+    }
+  } // namespace
+
   std::unique_ptr<dealii::FunctionParser<1>>
   parse_function_of(const std::string &variable,
                     const std::string &expression,
                     const double       probe)
   {
-    std::unique_ptr<dealii::FunctionParser<1>> f;
-    std::ostringstream                         muparser_chatter;
-    auto *const cerr_buffer = std::cerr.rdbuf(muparser_chatter.rdbuf());
-    auto *const cout_buffer = std::cout.rdbuf(muparser_chatter.rdbuf());
-    try
-    {
-      f = std::make_unique<dealii::FunctionParser<1>>(1);
-      f->initialize(variable, expression, {});
-      if (!std::isfinite(f->value(dealii::Point<1>(probe))))
-        f.reset();
-    }
-    catch (...)
-    {
-      f.reset();
-    }
-    std::cerr.rdbuf(cerr_buffer);
-    std::cout.rdbuf(cout_buffer);
-    return f;
+    return quiet_parse<1>(variable, expression, dealii::Point<1>(probe));
   }
+
+  template <int dim>
+  std::unique_ptr<dealii::FunctionParser<dim>>
+  parse_function_of_space(const std::string &expression)
+  {
+    return quiet_parse<dim>(dim == 2 ? "x,y" : "x,y,z",
+                            expression,
+                            dealii::Point<dim>());
+  }
+
+  template std::unique_ptr<dealii::FunctionParser<2>>
+  parse_function_of_space<2>(const std::string &);
+  template std::unique_ptr<dealii::FunctionParser<3>>
+  parse_function_of_space<3>(const std::string &);
 
   std::unique_ptr<dealii::FunctionParser<1>>
   checked_function_of(const std::string &entry,

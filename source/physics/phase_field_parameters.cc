@@ -239,6 +239,17 @@ namespace lipen
       "The initial defect of Geometry: a band of broken material (d = 1 on "
       "the defect faces, which then act as part of the symmetry plane) or a "
       "geometric notch (the meshed slit with the Li pressure on its faces).");
+    prm.declare_entry(
+      "Initial damage",
+      "0",
+      Patterns::Anything(),
+      "Damage present before the run besides the initial crack, a function "
+      "of x, y (and z) in metres, clipped to [0, 1]: pores, a second flaw, "
+      "an earlier crack (e.g. 'if((x-40e-6)^2+(y-60e-6)^2 < 16e-12, 1, "
+      "0)'). It is irreversible (a lower bound of d) and the cells where it "
+      "is positive are refined to the process-zone cell size. In a plating "
+      "run it holds no Li and no pressure unless the Li body reaches it "
+      "through broken material. Needs Initial crack = damage band.");
     prm.declare_entry("Loading",
                       "pressure",
                       Patterns::Selection("pressure|volume|plating"),
@@ -285,6 +296,7 @@ namespace lipen
     loading =
       parse_selection(prm.get("Loading"), loading_names, "Phase field/Loading");
     pressure_function   = prm.get("Pressure");
+    initial_damage      = prm.get("Initial damage");
     volume_function     = prm.get("Li volume");
     end_time            = prm.get_double("End time");
     time_steps          = prm.get_integer("Time steps");

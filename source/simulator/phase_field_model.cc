@@ -115,7 +115,13 @@ namespace lipen
                                               parameters.loads.stack_pressure,
                                               parameters.electrochemistry);
     potential->setup();
-    potential->set_diffuse_li(solver.get_dof_handler_d(), solver.get_damage());
+    potential->set_diffuse_li(solver.get_dof_handler_d(),
+                              solver.get_damage(),
+                              1e-3,
+                              [this]() -> const std::vector<bool> &
+                              {
+                                return solver.li_body();
+                              });
     potential->reset();
   }
 
@@ -165,6 +171,8 @@ namespace lipen
       .add_column("dofs_u", "-", K::integer)
       .add_column("dofs_d", "-", K::integer)
       .add_column("wall_s", "s")
+      .add_column("seconds_u", "s")
+      .add_column("seconds_d", "s")
       .add_column("energy_balance_relative", "-", K::real, "balance", 10, 2);
     if (plating())
       table.add_column("cell_voltage_V", "V", K::real, "U [V]", 12, 5)
@@ -176,7 +184,9 @@ namespace lipen
         .add_column("coupling_iterations", "-", K::integer, "cpl", 5)
         .add_column("ionic_newton_iterations", "-", K::integer)
         .add_column("ionic_linear_iterations", "-", K::integer)
-        .add_column("dofs_phi", "-", K::integer);
+        .add_column("dofs_phi", "-", K::integer)
+        .add_column("seconds_phi", "s")
+        .add_column("detached_damage", "m^3 (2D: m^2)");
   }
 
   template <int dim>
@@ -224,6 +234,8 @@ namespace lipen
       .set("dofs_u", solver.n_dofs_u())
       .set("dofs_d", solver.n_dofs_d())
       .set("wall_s", info.wall)
+      .set("seconds_u", seconds_u)
+      .set("seconds_d", seconds_d)
       .set("energy_balance_relative",
            balance / std::max(std::abs(work), 1e-300));
     if (plating())
@@ -238,7 +250,9 @@ namespace lipen
         .set("coupling_iterations", step0 ? 0. : e.coupling)
         .set("ionic_newton_iterations", step0 ? 0. : e.newton)
         .set("ionic_linear_iterations", step0 ? 0. : e.linear)
-        .set("dofs_phi", double(potential->n_dofs()));
+        .set("dofs_phi", double(potential->n_dofs()))
+        .set("seconds_phi", seconds_phi)
+        .set("detached_damage", m.detached_damage);
     }
   }
 
@@ -254,6 +268,9 @@ namespace lipen
            << it.newton << ',' << it.krylov_u << ',' << it.krylov_d << ','
            << it.active_set << '\n';
     history += rows.str();
+    seconds_u += result.seconds_u;
+    seconds_d += result.seconds_d;
+    seconds_phi += plating() ? plating_trial.seconds : 0.;
   }
 
   template <int dim>
@@ -291,6 +308,7 @@ namespace lipen
       ++plating_trial.coupling;
       plating_trial.newton += ns.newton_iterations;
       plating_trial.linear += ns.linear_iterations;
+      plating_trial.seconds += ns.seconds;
       const auto I                 = potential->interfaces();
       plating_trial.current        = I.current_defect * copies;
       plating_trial.ionic_pressure = potential->defect_pressure();

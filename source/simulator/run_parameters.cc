@@ -1,4 +1,5 @@
 #include <lipen/base/exceptions.h>
+#include <lipen/base/function_parser.h>
 #include <lipen/base/memory.h>
 #include <lipen/base/parameter_file.h>
 #include <lipen/base/selection.h>
@@ -531,14 +532,30 @@ namespace lipen
   void
   RunParameters::check_phase_field_mesh() const
   {
-    const unsigned int dim  = dimension();
-    const double       l    = phase_field.resolved_length_scale();
-    const double       h_pz = phase_field.resolved_process_zone_h();
-    const std::string  entry =
+    const unsigned int dim = dimension();
+    const std::string &pre = phase_field.initial_damage;
+    require(pre == "0" ||
+              phase_field.initial_crack == InitialCrack::damage_band,
+            "Phase field/Initial damage",
+            "needs Initial crack = damage band; set it to 0");
+    require(pre.find("rand") == std::string::npos,
+            "Phase field/Initial damage",
+            "'" + quote_for_message(pre) +
+              "' uses a random number (different on every rank and every "
+              "run): give a deterministic expression");
+    require((dim == 2 ? parse_function_of_space<2>(pre) != nullptr :
+                        parse_function_of_space<3>(pre) != nullptr),
+            "Phase field/Initial damage",
+            "cannot evaluate '" + quote_for_message(pre) +
+              "' as a function of " + (dim == 2 ? "x, y" : "x, y, z") +
+              " (at the origin)");
+    const double      l    = phase_field.resolved_length_scale();
+    const double      h_pz = phase_field.resolved_process_zone_h();
+    const std::string entry =
       phase_field.length_per_defect > 0 ?
-         "Phase field/Length scale per defect size" :
-         (phase_field.length_scale > 0 ? "Phase field/Length scale" :
-                                         "Phase field/Process zone cell size");
+        "Phase field/Length scale per defect size" :
+        (phase_field.length_scale > 0 ? "Phase field/Length scale" :
+                                        "Phase field/Process zone cell size");
     const double slab = std::min(geometry.width, geometry.height);
     require(l <= 0.25 * slab,
             entry,

@@ -23,6 +23,16 @@ namespace lipen
                     const double       probe);
 
   /**
+   * Parse @p expression as a scalar function of the point (x, y) or
+   * (x, y, z) in metres and evaluate it once at the origin; nullptr when it
+   * does not parse or that value is not finite (muparser's diagnostics
+   * captured as in parse_function_of()).
+   */
+  template <int dim>
+  std::unique_ptr<dealii::FunctionParser<dim>>
+  parse_function_of_space(const std::string &expression);
+
+  /**
    * Parse @p expression (the value of entry @p entry) as a function of
    * @p variable and check it over [@p from, @p to] at 1001 evenly spaced
    * points: every value must be finite and within [@p lower, @p upper].

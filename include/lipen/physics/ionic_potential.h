@@ -118,10 +118,14 @@ namespace lipen
    *
    *   (kappa max(psi, psi_min) grad phi_e, grad v)_Omega
    *     - sum_{Gamma in {e, c}} (psi i(eta_Gamma), v)_Gamma
-   *     - (|grad psi| i(eta_d), v)_Omega = 0,
+   *     - (chi |grad psi| i(eta_d), v)_Omega = 0,
    *   eta_d = phi_s - phi_e + Omega p / F,
    *
-   * so that the current into the Li body is I_d = (|grad psi| i, 1)_Omega
+   * chi = 1 on the cells of the Li body (the damage connected to the
+   * plating electrode, li_body.h) and 0 on an empty crack elsewhere
+   * (chi = 1 everywhere unless set_diffuse_li() is given the Li body),
+   *
+   * so that the current into the Li body is I_d = (chi |grad psi| i, 1)_Omega
    * (|grad psi| integrates to 1 across each diffuse face), which converges
    * to the sharp (i, 1)_{Gamma_d} as l -> 0 (rung 6, unit test
    * test_diffuse_li). The faces Gamma_d, if the mesh has them, are then
@@ -149,12 +153,17 @@ namespace lipen
      * (the weak form above). Both must live as long as this object is
      * used; call again after they change (the pointers are kept).
      * @p psi_min: the floor of the electrolyte fraction in the
-     * conductivity.
+     * conductivity. @p li_cells, if given, returns (collectively, by
+     * active cell index) the cells of the Li body: the interface current
+     * |grad psi| i(eta_d) and the Li fraction are zero on the other cells
+     * (damage there is an empty crack, which still blocks the ions through
+     * psi(d)).
      */
     void
-    set_diffuse_li(const dealii::DoFHandler<dim>            &dofs,
-                   const dealii::PETScWrappers::MPI::Vector &damage,
-                   double                                    psi_min = 1e-3);
+    set_diffuse_li(const dealii::DoFHandler<dim>             &dofs,
+                   const dealii::PETScWrappers::MPI::Vector  &damage,
+                   double                                     psi_min  = 1e-3,
+                   std::function<const std::vector<bool> &()> li_cells = {});
 
     /// The electrolyte fraction psi(d) = 1 - d^2 of the diffuse Li body
     /// (d clipped to [0, 1]) and its derivative.
@@ -272,9 +281,10 @@ namespace lipen
     DefectPressure                           last_pressure;
     bool                                     initialised = false;
     // diffuse Li body (null: the defect faces)
-    const dealii::DoFHandler<dim>            *diffuse_dofs   = nullptr;
-    const dealii::PETScWrappers::MPI::Vector *diffuse_damage = nullptr;
-    double                                    psi_min        = 1e-3;
+    const dealii::DoFHandler<dim>             *diffuse_dofs   = nullptr;
+    const dealii::PETScWrappers::MPI::Vector  *diffuse_damage = nullptr;
+    double                                     psi_min        = 1e-3;
+    std::function<const std::vector<bool> &()> li_body;
     // output helpers
     dealii::PETScWrappers::MPI::Vector eta_field, p_field, li_field;
     std::unique_ptr<dealii::DataPostprocessor<dim>> current_postprocessor;

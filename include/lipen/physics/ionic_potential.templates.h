@@ -93,6 +93,8 @@ namespace lipen
       using namespace dealii;
       if (!active())
         return;
+      if (owner.li_body)
+        li_cells = &owner.li_body();
       const auto &fe_d = owner.diffuse_dofs->get_fe();
       cell_values =
         std::make_unique<FEValues<dim>>(owner.mapping,
@@ -117,6 +119,7 @@ namespace lipen
     {
       if (!active())
         return;
+      in_li = li_cells == nullptr || (*li_cells)[cell->active_cell_index()];
       cell_values->reinit(damage_cell(cell));
       cell_values->get_function_values(*owner.diffuse_damage, d);
       cell_values->get_function_gradients(*owner.diffuse_damage, grad);
@@ -140,13 +143,15 @@ namespace lipen
                         1.;
     }
 
-    /// |grad psi| at cell point q (0 when inactive).
+    /// |grad psi| at cell point q (0 when inactive or outside the Li
+    /// body).
     double
     interface_weight(const unsigned int q) const
     {
-      return active() ? std::abs(electrolyte_fraction_derivative(d[q])) *
-                          grad[q].norm() :
-                        0.;
+      return active() && in_li ?
+               std::abs(electrolyte_fraction_derivative(d[q])) *
+                 grad[q].norm() :
+               0.;
     }
 
     /// psi at face point q (1 when inactive).
@@ -169,6 +174,8 @@ namespace lipen
     }
 
     const IonicPotential<dim>                 &owner;
+    const std::vector<bool>                   *li_cells = nullptr;
+    bool                                       in_li    = true;
     std::vector<double>                        d, d_face;
     std::vector<dealii::Tensor<1, dim>>        grad;
     std::unique_ptr<dealii::FEValues<dim>>     cell_values;
@@ -217,9 +224,10 @@ namespace lipen
   template <int dim>
   void
   IonicPotential<dim>::set_diffuse_li(
-    const dealii::DoFHandler<dim>            &dofs,
-    const dealii::PETScWrappers::MPI::Vector &damage,
-    const double                              floor)
+    const dealii::DoFHandler<dim>             &dofs,
+    const dealii::PETScWrappers::MPI::Vector  &damage,
+    const double                               floor,
+    std::function<const std::vector<bool> &()> li_cells)
   {
     AssertThrow(&dofs.get_triangulation() == &dof_handler.get_triangulation(),
                 dealii::ExcMessage("the damage must live on the mesh of the "
@@ -229,6 +237,7 @@ namespace lipen
     diffuse_dofs   = &dofs;
     diffuse_damage = &damage;
     psi_min        = floor;
+    li_body        = std::move(li_cells);
   }
 
   template <int dim>
@@ -867,8 +876,10 @@ namespace lipen
                   ExcMessage("the diffuse Li body needs Q1 damage"));
       std::vector<types::global_dof_index> dofs(fe.n_dofs_per_cell()),
         dofs_d(fe.n_dofs_per_cell());
+      const std::vector<bool> *body = li_body ? &li_body() : nullptr;
       for (const auto &cell : dof_handler.active_cell_iterators())
-        if (cell->is_locally_owned())
+        if (cell->is_locally_owned() &&
+            (body == nullptr || (*body)[cell->active_cell_index()]))
         {
           cell->get_dof_indices(dofs);
           typename DoFHandler<dim>::active_cell_iterator(

@@ -8,7 +8,9 @@
 #include <lipen/simulator/field_set.h>
 #include <lipen/solvers/amg_solver.h>
 
+#include <deal.II/base/function_parser.h>
 #include <deal.II/base/quadrature_point_data.h>
+#include <deal.II/base/timer.h>
 #include <deal.II/distributed/tria.h>
 #include <deal.II/dofs/dof_handler.h>
 #include <deal.II/fe/fe_q.h>
@@ -20,6 +22,7 @@
 #include <deal.II/numerics/data_out.h>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -80,6 +83,12 @@ namespace lipen
    * d >= 0 and elastic threshold). Each active-set iteration is a CG +
    * BoomerAMG solve.
    *
+   * Plating loading: p acts only on the Li body, the damage connected to
+   * the initial defect (li_body.h): with chi = 1 on its cells and 0
+   * elsewhere, V(u, d) = - int chi u . grad d dx, the load - p (chi grad d,
+   * v) and the damage term p (chi u, grad e). Damage outside it is an
+   * empty, traction-free crack.
+   *
    * Initial crack: `damage band` sets d = 1 at the nodes within one
    * process-zone cell h of the defect faces (so a whole layer of cells is
    * broken; the faces then carry u.n = 0 like the rest of the symmetry
@@ -109,6 +118,9 @@ namespace lipen
       std::vector<Iteration> history;
       unsigned int newton = 0, krylov_u = 0, krylov_d = 0, active_set = 0,
                    volume_iterations = 0;
+      /// wall time in the displacement (Newton, with the stack-only
+      /// reference solves) and damage (active set) solves [s]
+      double      seconds_u = 0, seconds_d = 0;
       std::string message; ///< why it failed
     };
 
@@ -127,6 +139,9 @@ namespace lipen
       double             penetration_depth    = 0; ///< surface defects
       double             min_damage_increment = 0; ///< min (d - d_n) over nodes
       double             max_damage           = 0;
+      /// plating: whole-body measure (area in 2D, volume in 3D) of the
+      /// broken material (d >= 1/2) outside the Li body: empty cracks
+      double detached_damage = 0;
     };
 
     /// The fields u, u_n, d, d_n and the history live on the mesh of
@@ -195,6 +210,21 @@ namespace lipen
     Metrics
     metrics() const;
 
+    /// Whether the Li body is tracked (plating loading): then only the
+    /// damage connected to the initial defect (li_body.h) carries the Li
+    /// pressure and volume, and the tip and penetration depth are those of
+    /// the Li body. Pressure- and volume-loaded runs load all damage.
+    bool
+    tracks_li_body() const
+    {
+      return band && prm.loading == Loading::plating;
+    }
+    /// By active cell index: whether the locally owned or ghost cell
+    /// belongs to the Li body (every cell when it is not tracked).
+    /// Recomputed from d when d has changed; collective.
+    const std::vector<bool> &
+    li_body() const;
+
     /// Add displacement, damage, stress, driving force, history to @p out.
     /// @p cell_data holds the cell fields until the patches are built.
     void
@@ -254,6 +284,17 @@ namespace lipen
   private:
     using CellIt = typename dealii::Triangulation<dim>::cell_iterator;
 
+    /// Adds the wall time of its scope to @p total.
+    struct ScopedWallTime
+    {
+      double       &total;
+      dealii::Timer timer;
+      ~ScopedWallTime()
+      {
+        total += timer.wall_time();
+      }
+    };
+
     void
     setup_dofs();
     /// Assemble the Newton system (matrix only if @p with_matrix) at the
@@ -311,6 +352,14 @@ namespace lipen
     process_zone_cells(double driving_fraction) const;
     double
     cell_size(const CellIt &cell) const;
+    /// Whether Phase field/Initial damage is positive at one of the 3^dim
+    /// points (vertices, edge and face midpoints, centre) of @p cell.
+    bool
+    has_initial_damage(const CellIt &cell) const;
+    /// d_n = d = max(d_n, Initial damage) at every node (constraints
+    /// applied); an InputError if the function is not finite at a node.
+    void
+    apply_initial_damage();
     /// The largest cell size the initial refinement allows at @p cell:
     /// h_pz within 5 l of the initial crack, h_pz + g (r - 5 l) beyond,
     /// g = min(Geometry/Grading, gamma sqrt(l/c)) with gamma = Grading about
@@ -354,15 +403,20 @@ namespace lipen
     const double                                       lambda, mu, Gc;
     double                                             ell = 0, h_pz = 0;
     const bool                                         band;
-    double                                             p = 0, p_n = 0;
-    double                                             load_norm = 0;
+    /// Phase field/Initial damage (null when it is 0)
+    std::unique_ptr<dealii::FunctionParser<dim>> initial_damage;
+    double                                       p = 0, p_n = 0;
+    double                                       load_norm = 0;
     /// Plating under a stack pressure: the displacement of the current
     /// damage under the stack alone (zero Li pressure) and its crack
     /// volume. The Li volume is V_Li = -(u - u_reference, grad d): the
     /// stack moves the electrode face and the band with it, which is no
     /// volume for the Li, and the -p V_Li term of the damage equation then
     /// has no source on the compressed electrode face.
-    double                             volume_reference = 0;
+    double volume_reference = 0;
+    /// the Li body of the current d (li_body()), recomputed when stale
+    mutable std::vector<bool>          li_cells;
+    mutable bool                       li_cells_stale = true;
     dealii::PETScWrappers::MPI::Vector u_reference; // ghosted
     bool                               has_u_reference         = false;
     double                             initial_fracture_energy = 0;

@@ -1,8 +1,11 @@
 #pragma once
 
 #include <lipen/base/exceptions.h>
+#include <lipen/base/function_parser.h>
+#include <lipen/base/parameter_file.h>
 #include <lipen/geometry/boundary_ids.h>
 #include <lipen/geometry/displacement_constraints.h>
+#include <lipen/physics/li_body.h>
 #include <lipen/physics/phase_field.h>
 #include <lipen/solvers/elasticity_dofs.h>
 #include <lipen/solvers/petsc_matrix.h>
@@ -55,6 +58,14 @@ namespace lipen
   {
     ell  = prm.resolved_length_scale();
     h_pz = prm.resolved_process_zone_h();
+    if (prm.initial_damage != "0")
+    {
+      initial_damage = parse_function_of_space<dim>(prm.initial_damage);
+      require(initial_damage != nullptr,
+              "Phase field/Initial damage",
+              "cannot evaluate '" + quote_for_message(prm.initial_damage) +
+                "' as a function of the position");
+    }
     // the mesh owner moves these fields on refinement and checkpoints
     fields.add_vectors(dof_u,
                        {&u, &u_n},
@@ -234,6 +245,22 @@ namespace lipen
     active_set.clear();
     amg_valid       = false;
     has_u_reference = false;
+    li_cells_stale  = true;
+  }
+
+  template <int dim>
+  const std::vector<bool> &
+  PhaseFieldFracture<dim>::li_body() const
+  {
+    if (li_cells_stale)
+    {
+      if (tracks_li_body())
+        li_cells = li_body_cells(dof_d, d, band_dofs);
+      else
+        li_cells.assign(tria.n_active_cells(), true);
+      li_cells_stale = false;
+    }
+    return li_cells;
   }
 
   template <int dim>
@@ -259,19 +286,22 @@ namespace lipen
     Vector<double>                       R(n), F(n);
     std::vector<types::global_dof_index> dofs(n);
     std::vector<SymmetricTensor<2, dim>> sym(n);
-    const double                         k = prm.residual_stiffness;
+    const double                         k  = prm.residual_stiffness;
+    const std::vector<bool>             &li = li_body();
 
     for_each_owned_cell(
       [&](const auto &cell, const auto &cell_d, CellState &st)
       {
-        const auto        &fv_u = st.u;
-        const auto        &eps  = st.eps;
-        const auto        &dv   = st.dv;
-        const auto        &dg   = st.dg;
-        const unsigned int nq   = st.quadrature.size();
-        K                       = 0;
-        R                       = 0;
-        F                       = 0;
+        // the Li pressure loads the Li body only
+        const double       pv_cell = li[cell->active_cell_index()] ? pv : 0.;
+        const auto        &fv_u    = st.u;
+        const auto        &eps     = st.eps;
+        const auto        &dv      = st.dv;
+        const auto        &dg      = st.dg;
+        const unsigned int nq      = st.quadrature.size();
+        K                          = 0;
+        R                          = 0;
+        F                          = 0;
         for (unsigned int q = 0; q < nq; ++q)
         {
           const double dc  = std::clamp(dv[q], 0., 1.);
@@ -282,7 +312,7 @@ namespace lipen
           {
             sym[i] = fv_u[disp].symmetric_gradient(i, q);
             R(i) += (sigma * sym[i]) * JxW;
-            F(i) -= pv * (dg[q] * fv_u[disp].value(i, q)) * JxW;
+            F(i) -= pv_cell * (dg[q] * fv_u[disp].value(i, q)) * JxW;
           }
           if (with_matrix)
           {
@@ -365,6 +395,7 @@ namespace lipen
                                    Iteration   &it)
   {
     using namespace dealii;
+    const ScopedWallTime clock{r.seconds_u, {}};
     // Newton on u stops at 1e-3 of the staggered residual tolerance, but
     // not below the CG tolerance (1e-8 by default, the same floor as the
     // 100x of the former 1e-10 default)
@@ -452,10 +483,13 @@ namespace lipen
                                 update_JxW_values);
     const FEValuesExtractors::Vector disp(0);
     std::vector<Tensor<1, dim>>      uf(face_quadrature.size());
-    double                           V = 0;
+    double                           V  = 0;
+    const std::vector<bool>         &li = li_body();
     for_each_owned_cell(
       [&](const auto &cell, const auto &, CellState &s)
       {
+        if (!li[cell->active_cell_index()])
+          return;
         for (unsigned int q = 0; q < s.quadrature.size(); ++q)
           V -= (s.uv[q] * s.dg[q]) * s.u.JxW(q);
         if (!band && cell->at_boundary())
@@ -531,14 +565,17 @@ namespace lipen
     const double                         b_w = at1 ? 3. * Gc / (8. * ell) : 0.;
     const FEValuesExtractors::Vector     disp(0);
     std::vector<Tensor<1, dim>>          uv_li;
+    const std::vector<bool>             &li = li_body();
 
     for_each_owned_cell(
       [&](const auto &cell_u, const auto &cell, CellState &st)
       {
-        const auto        &fv_d = st.d;
-        const auto        &eps  = st.eps;
-        const unsigned int nq   = st.quadrature.size();
-        const auto         H_n  = history.get_data(CellIt(cell_u));
+        // the Li pressure drives the Li body only
+        const double       p_cell = li[cell->active_cell_index()] ? p : 0.;
+        const auto        &fv_d   = st.d;
+        const auto        &eps    = st.eps;
+        const unsigned int nq     = st.quadrature.size();
+        const auto         H_n    = history.get_data(CellIt(cell_u));
         // u - u_reference under a stack pressure (the Li volume's u);
         // u itself otherwise
         if (has_u_reference)
@@ -567,7 +604,7 @@ namespace lipen
             A(i, i) += (2. * H + a_w) * phi_i * JxW;
             for (unsigned int j = 0; j < n; ++j)
               A(i, j) += a_g * (grad_i * fv_d.shape_grad(j, q)) * JxW;
-            b(i) += ((2. * H - b_w) * phi_i - p * (uv[q] * grad_i)) * JxW;
+            b(i) += ((2. * H - b_w) * phi_i - p_cell * (uv[q] * grad_i)) * JxW;
           }
         }
         cell->get_dof_indices(dofs);
@@ -603,6 +640,7 @@ namespace lipen
   PhaseFieldFracture<dim>::solve_d(StepResult &r, Iteration &it)
   {
     using namespace dealii;
+    const ScopedWallTime       clock{r.seconds_d, {}};
     PETScWrappers::MPI::Vector active_owned(owned_d, comm),
       active(owned_d, relevant_d, comm), residual(owned_d, comm),
       diagonal(owned_d, comm), x(owned_d, comm);
@@ -652,7 +690,8 @@ namespace lipen
           "stiffness and Length scale");
       }
       c.distribute(x);
-      d = x;
+      d              = x;
+      li_cells_stale = true;
       it.krylov_d += control.last_step();
       r.krylov_d += control.last_step();
       ++it.active_set;
@@ -707,7 +746,8 @@ namespace lipen
       y[i] = std::clamp(double(x[i]), std::max(0., double(d_n[i])), 1.);
     y.compress(VectorOperation::insert);
     constraints_d.distribute(y);
-    d = y;
+    d              = y;
+    li_cells_stale = true;
   }
 
   template <int dim>
@@ -1006,9 +1046,10 @@ namespace lipen
   void
   PhaseFieldFracture<dim>::restore_step()
   {
-    u = u_n;
-    d = d_n;
-    p = p_n;
+    u              = u_n;
+    d              = d_n;
+    p              = p_n;
+    li_cells_stale = true;
   }
 
   template <int dim>
@@ -1067,7 +1108,7 @@ namespace lipen
     const double r = band ? geometry.front().distance_to_faces(cell->center()) :
                             geometry.front().distance(cell->center());
     const double beyond = r - 0.5 * cell->diameter() - 5. * ell;
-    if (beyond <= 0)
+    if (beyond <= 0 || has_initial_damage(cell))
       return h_pz;
     if (prm.crack_grading <= 0)
       return std::numeric_limits<double>::infinity();
@@ -1077,6 +1118,64 @@ namespace lipen
     const double g =
       std::min(gp.grading, prm.crack_grading * std::sqrt(ell / gp.defect_size));
     return h_pz + g * beyond;
+  }
+
+  template <int dim>
+  bool
+  PhaseFieldFracture<dim>::has_initial_damage(const CellIt &cell) const
+  {
+    using namespace dealii;
+    if (!initial_damage)
+      return false;
+    for (unsigned int k = 0; k < Utilities::fixed_power<dim>(3u); ++k)
+    {
+      Point<dim>   xi;
+      unsigned int m = k;
+      for (unsigned int c = 0; c < dim; ++c, m /= 3)
+        xi[c] = 0.5 * (m % 3);
+      Point<dim> x;
+      for (const unsigned int v : cell->vertex_indices())
+        x +=
+          GeometryInfo<dim>::d_linear_shape_function(xi, v) * cell->vertex(v);
+      if (initial_damage->value(x) > 0)
+        return true;
+    }
+    return false;
+  }
+
+  template <int dim>
+  void
+  PhaseFieldFracture<dim>::apply_initial_damage()
+  {
+    using namespace dealii;
+    if (!initial_damage)
+      return;
+    PETScWrappers::MPI::Vector y(owned_d, comm);
+    y                = d_n;
+    unsigned int bad = 0;
+    for (const auto &cell : dof_d.active_cell_iterators())
+      if (cell->is_locally_owned())
+        for (const unsigned int v : cell->vertex_indices())
+        {
+          const auto i = cell->vertex_dof_index(v, 0);
+          if (!owned_d.is_element(i))
+            continue;
+          const double f = initial_damage->value(cell->vertex(v));
+          if (!std::isfinite(f))
+            ++bad;
+          else
+            y[i] = std::max(double(d_n[i]), std::clamp(f, 0., 1.));
+        }
+    require(Utilities::MPI::sum(bad, comm) == 0,
+            "Phase field/Initial damage",
+            "'" + quote_for_message(prm.initial_damage) +
+              "' is not finite at a node of the mesh; give a function that "
+              "is finite everywhere in the body");
+    y.compress(VectorOperation::insert);
+    constraints_d.distribute(y);
+    d_n            = y;
+    d              = y;
+    li_cells_stale = true;
   }
 
   template <int dim>
@@ -1166,11 +1265,13 @@ namespace lipen
       geometry.assign_boundary_ids(tria);
     }
     setup_dofs();
-    u   = 0;
-    u_n = 0;
-    d   = 0;
-    d_n = 0;
+    u              = 0;
+    u_n            = 0;
+    d              = 0;
+    d_n            = 0;
+    li_cells_stale = true;
     p = p_n = 0;
+    apply_initial_damage();
     if (band)
     {
       // optimal profile about the band: the damage problem with H = 0
@@ -1182,6 +1283,7 @@ namespace lipen
         if (!prm.adaptive || process_zone_resolved())
           break;
         adapt_mesh();
+        apply_initial_damage();
       }
     }
     accept_step();
@@ -1195,15 +1297,19 @@ namespace lipen
   {
     using namespace dealii;
     Metrics m;
-    m.pressure     = p;
-    m.crack_volume = crack_volume();
-    const bool at1 = prm.model == DamageModel::AT1;
-    double     Eel = 0, Efr = 0;
+    m.pressure                   = p;
+    m.crack_volume               = crack_volume();
+    const bool               at1 = prm.model == DamageModel::AT1;
+    double                   Eel = 0, Efr = 0, detached = 0;
+    const std::vector<bool> &li = li_body();
     for_each_owned_cell(
-      [&](const auto &, const auto &, CellState &c)
+      [&](const auto &cell, const auto &, CellState &c)
       {
+        const bool in_li = li[cell->active_cell_index()];
         for (unsigned int q = 0; q < c.quadrature.size(); ++q)
         {
+          if (!in_li && c.dv[q] >= 0.5)
+            detached += c.u.JxW(q);
           const double dc = std::clamp(c.dv[q], 0., 1.);
           const double g  = (1. - dc) * (1. - dc) + prm.residual_stiffness;
           const auto   s  = split_energy<dim>(c.eps[q], lambda, mu, split);
@@ -1216,6 +1322,7 @@ namespace lipen
     const double copies = geometry.model_copies();
     m.elastic_energy    = copies * Utilities::MPI::sum(Eel, comm);
     m.fracture_energy   = copies * Utilities::MPI::sum(Efr, comm);
+    m.detached_damage   = copies * Utilities::MPI::sum(detached, comm);
 
     // crack measure: length (2D) or area (3D) of the whole crack
     const auto  &gp            = geometry.parameters();
@@ -1241,7 +1348,7 @@ namespace lipen
     // tip: the point of the d = 1/2 contour farthest from the crack origin
     // (the mouth on the electrode for surface defects), interpolated
     // linearly along the cell edges so that it moves continuously rather
-    // than from node to node
+    // than from node to node; of the Li body's contour when it is tracked
     Point<dim> origin;
     if (gp.surface_defect_2d())
       origin[1] = gp.height;
@@ -1268,7 +1375,7 @@ namespace lipen
       }
     };
     for (const auto &cell : dof_d.active_cell_iterators())
-      if (cell->is_locally_owned())
+      if (cell->is_locally_owned() && li[cell->active_cell_index()])
         for (const unsigned int l : cell->line_indices())
         {
           const auto   line = cell->line(l);

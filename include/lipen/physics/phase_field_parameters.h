@@ -62,9 +62,11 @@ namespace lipen
     double       process_zone_h     = 0;    ///< [m]; 0: l/2
     double       residual_stiffness = 1e-6; ///< k in g(d) = (1-d)^2 + k
     InitialCrack initial_crack      = InitialCrack::damage_band;
-    Loading      loading            = Loading::pressure;
-    std::string  pressure_function  = "1e6*t";   ///< p(t) [Pa]
-    std::string  volume_function    = "1e-12*t"; ///< V_Li(t)
+    /// damage present before the run, a function of x, y (, z) [m]
+    std::string initial_damage    = "0";
+    Loading     loading           = Loading::pressure;
+    std::string pressure_function = "1e6*t";   ///< p(t) [Pa]
+    std::string volume_function   = "1e-12*t"; ///< V_Li(t)
     /// Loads/Allow negative Li pressure (set by RunParameters)
     bool         allow_negative_pressure = false;
     double       end_time                = 1;

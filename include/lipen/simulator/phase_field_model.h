@@ -124,6 +124,7 @@ namespace lipen
       double       cell_voltage            = 0; ///< phi_counter - phi_s
       double       applied_current_density = 0; ///< [A/m^2]
       unsigned int coupling = 0, newton = 0, linear = 0;
+      double       seconds = 0; ///< wall time in the ionic-potential solves
     };
 
     bool
@@ -171,7 +172,10 @@ namespace lipen
     const CellDrive                      drive;
     std::unique_ptr<IonicPotential<dim>> potential;
     Plating                              plating_accepted, plating_trial;
-    double                               t_accepted = 0;
+    /// wall time in the u, d and ionic-potential solves of every attempt
+    /// (cut back, redone or accepted) since this process started the run
+    double seconds_u = 0, seconds_d = 0, seconds_phi = 0;
+    double t_accepted = 0;
     /// when the crack size and pressure last changed (`Arrest time`)
     struct
     {

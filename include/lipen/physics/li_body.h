@@ -1,0 +1,44 @@
+#pragma once
+
+#include <deal.II/base/index_set.h>
+#include <deal.II/dofs/dof_handler.h>
+#include <deal.II/lac/petsc_vector.h>
+
+#include <vector>
+
+namespace lipen
+{
+  /**
+   * The Li body of a diffuse crack (issue 17, model.md 3.6): which part of
+   * the damage field d holds Li. Damage is Li only where it is connected to
+   * the plating electrode through the initial defect; a crack that
+   * nucleates elsewhere (a separate maximum of d) is an empty crack: no
+   * pressure on its faces, no interface current, no volume in the Li
+   * balance.
+   *
+   * The body is the set of Q1 nodes reachable from @p seeds (the nodes of
+   * the initial defect, d = 1) by steps along cell edges from a node a in
+   * the body to a node b with
+   *   d_a >= 1/2 and d_b >= 1/2   (the broken core: any path through it), or
+   *   d_b <= d_a + tolerance      (down the diffuse flank of the core).
+   * A separate crack has its own maximum of d, so the walk down from the
+   * Li body stops at the saddle between the two and cannot climb it. (The
+   * discrete damage problem is an M-matrix: d has no local maximum where
+   * there is no driving force, so a second maximum is a second crack.)
+   * The tolerance lets the walk over round-off bumps of the flank.
+   *
+   * Parallel: every rank walks its locally relevant nodes (owned and ghost
+   * cells), the owners of the nodes combine the ranks' marks (max) and send
+   * them back, until no rank adds a node.
+   *
+   * Returns, by active cell index, whether each locally owned or ghost
+   * cell belongs to the body (all its vertices do); false on artificial
+   * cells. @p damage: ghosted, Q1 on @p dofs.
+   */
+  template <int dim>
+  std::vector<bool>
+  li_body_cells(const dealii::DoFHandler<dim>                      &dofs,
+                const dealii::PETScWrappers::MPI::Vector           &damage,
+                const std::vector<dealii::types::global_dof_index> &seeds,
+                double tolerance = 1e-2);
+} // namespace lipen

@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Connected Li bodies (issue 17; li_body.h): in a plating run only the
+damage connected to the initial defect holds Li. The 10 um LPS edge slit of
+tests/penetration/growth_2d.prm, plated at 10 A/m^2 for two steps of 0.4 s,
+with a disc of pre-existing damage (Phase field/Initial damage, d = 1 for
+r < 5 um, mirrored by the symmetry plane):
+- isolated disc at (40, 60) um, 30 um from the slit: `detached_damage` is
+  the whole-body area of d >= 1/2 outside the Li body, 2 pi (r' + 0.63 l)^2
+  for the two discs (5 %): d = 1 at the nodes within r = 5 um, i.e. on
+  average out to r' = r - h/2 (h = l/2), and the radial AT2 profile
+  K0(s/l)/K0(r'/l) about them falls to 1/2 at 0.63 l; the ParaView fields hold
+  no Li (li_fraction = 0, li_pressure = 0) where d = 1 in the disc, and Li
+  (li_fraction = 1) in the slit's band; the crack compliance V/p is that of
+  the run without the disc within 3 % (with every damaged cell taken as
+  Li, as before the Li body, the discs are pressurised: V/p +158 %,
+  detached 0, I_Li 6 x, and three of these checks fail); plated = crack
+  volume (1 %);
+- the same on 1 rank: p, V, I_Li and detached_damage equal those of 2
+  ranks (1e-6 relative), so the flood fill's exchange between ranks gives
+  the serial body;
+- a disc that overlaps the slit (centre (0, 86) um): `detached_damage` = 0,
+  the disc holds Li at the run's pressure (li_fraction = 1, li_pressure =
+  p where d = 1 in it), and V/p exceeds the disc-free run's by > 20 % (a
+  longer Li-filled crack).
+- bad input: an Initial damage that does not parse, that is infinite at a
+  node, or that comes with a notch is refused naming the entry, exit 2.
+Usage: li_body.py LIPEN WORKDIR SOURCE_DIR
+"""
+import csv
+import math
+import os
+import sys
+import xml.etree.ElementTree as ET
+
+from lipen_test_util import Checker, run_lipen, set_args
+
+lipen, work, source = sys.argv[1], sys.argv[2], sys.argv[3]
+sys.path.insert(0, os.path.join(source, "postprocessing"))
+try:
+    from vtkmodules.util.numpy_support import vtk_to_numpy
+    from vtkmodules.vtkIOXML import vtkXMLUnstructuredGridReader
+except ImportError as e:
+    from lipen_python import reexec_with_system_python
+    reexec_with_system_python(e)
+os.makedirs(work, exist_ok=True)
+prm = os.path.join(source, "tests", "penetration", "growth_2d.prm")
+chk = Checker()
+r_disc, ell = 5e-6, 1e-6
+short = {"Phase field/End time": 0.8, "Phase field/Time steps": 2}
+
+
+def disc(x, y):
+    return "if((x-%g)^2+(y-%g)^2<%g,1,0)" % (x, y, r_disc ** 2)
+
+
+def run(name, entries, ranks=2, expect=0):
+    out = os.path.join(work, name)
+    status, _, stderr, summary = run_lipen(
+        lipen, ranks, [prm] + set_args(dict(short, **entries)), out,
+        timeout=600)
+    chk.check(status == expect, "%s: exit status %d (expected %d) %s" %
+              (name, status, expect, stderr.strip()[-300:]))
+    if status != 0:
+        return out, None, stderr
+    with open(os.path.join(out, "statistics.csv")) as f:
+        rows = list(csv.DictReader(l for l in f if not l.startswith("#")))
+    return out, rows, stderr
+
+
+def last_fields(out):
+    """Point arrays (x, y, damage, li_fraction, li_pressure) of the last
+    PVTU, over all pieces."""
+    last = ET.parse(os.path.join(out, "solution.pvd")).getroot().findall(
+        ".//DataSet")[-1].get("file")
+    pvtu = os.path.join(out, last)
+    with open(pvtu) as f:
+        pieces = [l.split('Source="')[1].split('"')[0] for l in f
+                  if "<Piece" in l]
+    nodes = []
+    for piece in pieces:
+        reader = vtkXMLUnstructuredGridReader()
+        reader.SetFileName(os.path.join(os.path.dirname(pvtu), piece))
+        reader.Update()
+        grid = reader.GetOutput()
+        xyz = vtk_to_numpy(grid.GetPoints().GetData())
+        data = grid.GetPointData()
+        arr = [vtk_to_numpy(data.GetArray(n)) for n in
+               ("damage", "li_fraction", "li_pressure")]
+        nodes += [(xyz[k][0], xyz[k][1], arr[0][k], arr[1][k], arr[2][k])
+                  for k in range(len(xyz))]
+    return nodes
+
+
+def value(rows, key, row=-1):
+    return float(rows[row][key])
+
+
+def compliance(rows):
+    return value(rows, "crack_volume") / value(rows, "pressure_Pa")
+
+
+_, base, _ = run("no_disc", {})
+iso_out, iso, _ = run("isolated", {"Phase field/Initial damage": disc(40e-6, 60e-6),
+                                   "Output/Write solution": "true"})
+_, iso1, _ = run("isolated_1rank",
+                 {"Phase field/Initial damage": disc(40e-6, 60e-6)}, ranks=1)
+con_out, con, _ = run("connected", {"Phase field/Initial damage": disc(0, 86e-6),
+                                    "Output/Write solution": "true"})
+
+if base and iso:
+    area = 2 * math.pi * (r_disc - 0.25 * ell + 0.63 * ell) ** 2
+    det = value(iso, "detached_damage")
+    print("isolated disc: detached %.5g m^2 (expected %.5g), V/p %.6g "
+          "(no disc %.6g), I_Li %.6g (no disc %.6g)" %
+          (det, area, compliance(iso), compliance(base),
+           value(iso, "li_current_A"), value(base, "li_current_A")))
+    chk.check(abs(det / area - 1) < 0.05,
+              "isolated disc: detached_damage = 2 pi (r - h/2 + 0.63 l)^2 within "
+              "5 %% (%.3g %%)" % (100 * (det / area - 1)))
+    chk.check(abs(compliance(iso) / compliance(base) - 1) < 0.03,
+              "isolated disc: crack compliance V/p within 3 %% of the run "
+              "without it (%.3g %%): the disc is not pressurised" %
+              (100 * (compliance(iso) / compliance(base) - 1)))
+    err = max(abs(float(r["plated_volume"]) / float(r["crack_volume"]) - 1)
+              for r in iso[1:])
+    chk.check(err < 0.01, "isolated disc: plated = crack volume within 1 %% "
+              "(%.2g)" % err)
+    nodes = last_fields(iso_out)
+    p = value(iso, "pressure_Pa")
+    in_disc = [n for n in nodes if n[2] >= 0.99 and
+               math.hypot(n[0] - 40e-6, n[1] - 60e-6) < r_disc]
+    in_band = [n for n in nodes if n[2] >= 0.99 and abs(n[0]) < 1e-6 and
+               n[1] > 91e-6]
+    chk.check(len(in_disc) > 10 and
+              all(n[3] == 0 and n[4] == 0 for n in in_disc),
+              "isolated disc: no Li and no Li pressure at its %d broken nodes"
+              % len(in_disc))
+    chk.check(len(in_band) > 5 and
+              all(abs(n[3] - n[2] ** 2) < 1e-6 and
+                  abs(n[4] / p - n[2] ** 2) < 1e-6 for n in in_band),
+              "the slit's band holds Li at the run's pressure (%d nodes)" %
+              len(in_band))
+
+if iso and iso1:
+    worst = max(abs(value(iso1, k) / value(iso, k) - 1) for k in
+                ("pressure_Pa", "crack_volume", "li_current_A",
+                 "detached_damage"))
+    chk.check(worst < 1e-6 and len(iso1) == len(iso),
+              "isolated disc: 1 and 2 ranks agree (p, V, I_Li, detached; "
+              "worst %.2g)" % worst)
+
+if base and con:
+    print("connected disc: detached %.5g, V/p %.6g (no disc %.6g)" %
+          (value(con, "detached_damage"), compliance(con), compliance(base)))
+    chk.check(value(con, "detached_damage") == 0,
+              "connected disc: detached_damage = 0")
+    chk.check(compliance(con) > 1.2 * compliance(base),
+              "connected disc: V/p %.3g x that of the slit alone (> 1.2)" %
+              (compliance(con) / compliance(base)))
+    nodes = last_fields(con_out)
+    p = value(con, "pressure_Pa")
+    in_disc = [n for n in nodes if n[2] >= 0.99 and
+               math.hypot(n[0], n[1] - 86e-6) < r_disc]
+    chk.check(len(in_disc) > 10 and
+              all(abs(n[3] - 1) < 1e-6 and abs(n[4] / p - 1) < 1e-6
+                  for n in in_disc),
+              "connected disc: Li at the run's pressure at its %d broken "
+              "nodes" % len(in_disc))
+
+for name, entries, words in (
+        ("bad_parse", {"Phase field/Initial damage": "x +* y"},
+         "cannot evaluate"),
+        ("bad_infinite", {"Phase field/Initial damage": "1/(y-1e-4)"},
+         "not finite"),
+        ("bad_notch", {"Phase field/Initial damage": disc(40e-6, 60e-6),
+                       "Phase field/Loading": "pressure",
+                       "Phase field/Initial crack": "notch"},
+         "damage band")):
+    _, _, stderr = run(name, entries, expect=2)
+    chk.check("Phase field/Initial damage" in stderr and words in stderr,
+              "%s: the message names Phase field/Initial damage (%s)" %
+              (name, stderr.strip()[-200:]))
+chk.finish()
