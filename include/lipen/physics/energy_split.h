@@ -174,8 +174,13 @@ namespace lipen
         return g * (lambda * IxI + 2. * mu * Isym);
       case EnergySplit::volumetric_deviatoric:
       {
+        // at the kink tr eps = 0 (e.g. u = 0, the first Newton step) the
+        // tangent takes the degraded branch: with K kept there, broken
+        // material (g ~ k) is nearly incompressible (K / (g mu) ~ 1/k) and
+        // CG + GAMG stalls (a broken pore, the 3D band); the stress, and so
+        // the converged u, is the same on either branch
         const double K  = lambda + 2. * mu / 3.;
-        const double Kv = tr > 0 ? g * K : K;
+        const double Kv = tr >= 0 ? g * K : K;
         return Kv * IxI + g * 2. * mu * (Isym - IxI / 3.);
       }
       case EnergySplit::spectral:
