@@ -684,14 +684,16 @@ namespace lipen
       }
       catch (const std::exception &)
       {
+        li_cells_stale = true;
         throw NumericalFailure(
           "the damage solve (CG + BoomerAMG) did not converge "
           "in 2000 iterations; check Phase field/Residual "
           "stiffness and Length scale");
       }
       c.distribute(x);
-      d              = x;
-      li_cells_stale = true;
+      // the Li body stays that of the d at the start of this solve until
+      // the active set has settled (li_cells_stale is set on leaving)
+      d = x;
       it.krylov_d += control.last_step();
       r.krylov_d += control.last_step();
       ++it.active_set;
@@ -727,8 +729,12 @@ namespace lipen
       }
       publish();
       if (Utilities::MPI::sum(changes, comm) == 0)
+      {
+        li_cells_stale = true;
         return;
+      }
     }
+    li_cells_stale = true;
     throw NumericalFailure(
       "the damage active-set iteration did not settle in 100 "
       "iterations; reduce the load step (Phase field/Time "
