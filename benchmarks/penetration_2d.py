@@ -72,9 +72,9 @@ for r in rows[::max(1, len(rows) // 10)] + [rows[-1]]:
            float(r["wall_s"])))
 # time split by field: the solvers' cumulative wall times (every attempt)
 last = rows[-1]
-parts = [("displacement u (Newton + CG/GAMG)", float(last["seconds_u"])),
-         ("damage d (active set + CG/BoomerAMG)", float(last["seconds_d"])),
-         ("ionic potential phi (Newton + CG/BoomerAMG)",
+parts = [("displacement u (Newton + CG)", float(last["seconds_u"])),
+         ("damage d (active set + CG)", float(last["seconds_d"])),
+         ("ionic potential phi (Newton + CG)",
           float(last["seconds_phi"]))]
 run_wall = float(last["wall_s"])
 parts.append(("rest (assembly of metrics, mesh adaptation, output, "

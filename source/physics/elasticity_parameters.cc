@@ -124,6 +124,22 @@ namespace lipen
                       Patterns::Integer(1, 1000000),
                       "Iteration limit of CG + GAMG; exceeding it is an "
                       "error.");
+    prm.declare_entry(
+      "Preconditioner",
+      "automatic",
+      Patterns::Selection("automatic|amg|direct"),
+      "Preconditioner of CG in the phase-field model (displacement, damage, "
+      "ionic potential of a plating run) and for the ionic potential of the "
+      "electrochemistry study. 'automatic': in 2D, a MUMPS LU factorisation "
+      "for the phase-field displacement (kept as a stale preconditioner "
+      "while CG stays fast, like the AMG) and for the ionic potential "
+      "(shared by the three solves of a Newton step) and the damage when the "
+      "system has at most 100000 unknowns, AMG otherwise. 'amg': GAMG "
+      "(displacement) and BoomerAMG (damage, potential) everywhere. "
+      "'direct': LU for all three at any size (slow in 3D: only a reference "
+      "BLAS is installed). The sharp-crack elasticity always uses GAMG. "
+      "PETSc options reach the solvers with the prefixes "
+      "-lipen_phase_field_, -lipen_damage_ and -lipen_ionic_.");
     prm.leave_subsection();
   }
 
@@ -136,6 +152,7 @@ namespace lipen
     prm.enter_subsection("Solver");
     tolerance      = prm.get_double("Linear tolerance");
     max_iterations = prm.get_integer("Maximum linear iterations");
+    preconditioner = parse_preconditioner_kind(prm.get("Preconditioner"));
     prm.leave_subsection();
   }
 } // namespace lipen

@@ -97,7 +97,7 @@ namespace lipen
     arrest    = {0., accepted.crack_size, accepted.pressure};
     li.set_volume(accepted.crack_volume);
     history = "step,attempt,iteration,residual_u,damage_change,pressure_Pa,"
-              "newton,krylov_u,krylov_d,active_set\n";
+              "newton,krylov_u,krylov_d,active_set,li_cells\n";
     if (plating())
       rebuild_potential();
   }
@@ -114,6 +114,7 @@ namespace lipen
                                               kinetics,
                                               parameters.loads.stack_pressure,
                                               parameters.electrochemistry);
+    potential->set_preconditioner(parameters.elasticity.preconditioner);
     potential->setup();
     potential->set_diffuse_li(solver.get_dof_handler_d(),
                               solver.get_damage(),
@@ -266,7 +267,7 @@ namespace lipen
       rows << info.step << ',' << info.attempt << ',' << it.index << ','
            << it.residual_u << ',' << it.change_d << ',' << it.pressure << ','
            << it.newton << ',' << it.krylov_u << ',' << it.krylov_d << ','
-           << it.active_set << '\n';
+           << it.active_set << ',' << it.li_cells << '\n';
     history += rows.str();
     seconds_u += result.seconds_u;
     seconds_d += result.seconds_d;
@@ -468,6 +469,13 @@ namespace lipen
   PhaseFieldModel<dim>::restore_step()
   {
     solver.restore_step();
+  }
+
+  template <int dim>
+  void
+  PhaseFieldModel<dim>::restore_for_redo()
+  {
+    solver.restore_step(/*keep_iterate=*/pf.warm_redos);
   }
 
   template <int dim>

@@ -412,9 +412,10 @@ namespace lipen
       if (info.redos < prm.max_redos && model.wants_redo())
       {
         // the solution outran the fine mesh: refine where the converged
-        // state needs it, then redo the step from its start
+        // state needs it, then redo the step from its start (the model
+        // may start the redo from the attempt's iterate)
         model.adapt();
-        model.restore_step();
+        model.restore_for_redo();
         ++info.redos;
         continue;
       }

@@ -6,49 +6,10 @@
 
 #include <petscksp.h>
 
+#include <optional>
+
 namespace lipen
 {
-  namespace
-  {
-    /// Sets a global PETSc option unless it is already set (options given
-    /// by the user win); returns whether it was set here.
-    bool
-    set_option_default(const std::string &name, const std::string &value)
-    {
-      PetscBool set = PETSC_FALSE;
-      check_petsc(PetscOptionsHasName(nullptr, nullptr, name.c_str(), &set),
-                  "PetscOptionsHasName");
-      if (set)
-        return false;
-      check_petsc(PetscOptionsSetValue(nullptr, name.c_str(), value.c_str()),
-                  "PetscOptionsSetValue");
-      return true;
-    }
-
-    /// set_option_default() for the lifetime of the object; an option set
-    /// here is removed again at the end.
-    class ScopedOptionDefault
-    {
-    public:
-      ScopedOptionDefault(const std::string &name, const std::string &value)
-        : name(name)
-        , owned(set_option_default(name, value))
-      {
-      }
-      ~ScopedOptionDefault()
-      {
-        if (owned)
-          PetscOptionsClearValue(nullptr, name.c_str());
-      }
-      ScopedOptionDefault(const ScopedOptionDefault &) = delete;
-      ScopedOptionDefault &
-      operator=(const ScopedOptionDefault &) = delete;
-
-    private:
-      const std::string name;
-      const bool        owned;
-    };
-  } // namespace
 
   ElasticityAMGSolver::ElasticityAMGSolver(
     MPI_Comm           comm,
@@ -74,7 +35,8 @@ namespace lipen
     {
       KSP k = static_cast<KSP>(ksp);
       KSPDestroy(&k);
-      ksp = nullptr;
+      ksp           = nullptr;
+      matrix_handle = nullptr;
     }
   }
 
@@ -83,8 +45,20 @@ namespace lipen
     dealii::PETScWrappers::MPI::SparseMatrix &matrix,
     const std::vector<double>                &coordinates)
   {
-    destroy();
     Mat A = matrix.petsc_matrix();
+    if (direct && ksp != nullptr && A == static_cast<Mat>(matrix_handle))
+    {
+      // the same matrix with new values: MUMPS refactorises on the
+      // symbolic factorisation it has (ordering and pattern unchanged)
+      KSP k = static_cast<KSP>(ksp);
+      check_petsc(KSPSetOperators(k, A, A), "KSPSetOperators");
+      check_petsc(KSPSetReusePreconditioner(k, PETSC_FALSE),
+                  "KSPSetReusePreconditioner");
+      needs_setup = true;
+      return;
+    }
+    destroy();
+    matrix_handle = A;
     check_petsc(MatSetBlockSize(A, dim), "MatSetBlockSize");
     // The elasticity matrix is symmetric by construction (the constraints
     // are applied symmetrically, and CG needs it).  Saying so lets GAMG skip
@@ -120,28 +94,39 @@ namespace lipen
     check_petsc(KSPSetType(k, KSPCG), "KSPSetType");
     PC pc;
     check_petsc(KSPGetPC(k, &pc), "KSPGetPC");
-    check_petsc(PCSetType(pc, PCGAMG), "PCSetType");
-    // Dropping weak graph edges (threshold 0.02) cut CG iterations from 23
-    // to 21 and the Krylov time by 12 % on a 0.58 M-DoF 2D edge slit
-    // (2 ranks) at unchanged set-up time; options can still override it.
-    PetscReal threshold[1] = {0.02};
-    check_petsc(PCGAMGSetThreshold(pc, threshold, 1), "PCGAMGSetThreshold");
-    if (eigen_estimate_iterations > 0) // a default only
-      set_option_default("-" + prefix + "pc_gamg_esteig_ksp_max_it",
-                         std::to_string(eigen_estimate_iterations));
-    // Aggressive coarsening (aggregation on the squared graph) on the
-    // first two levels in 3D instead of PETSc's one: with one level, the
-    // second coarse operator of a 0.52 M-DoF penny keeps 3.2 k rows with
-    // 1 300 nonzeros each, and forming it and the next one took 3.5 s of
-    // an 11.9 s set-up (1 rank).  With two levels the set-up takes
-    // 8.3-8.7 s, CG needs 24 iterations instead of 22 at about the same
-    // Krylov time, and the peak memory falls by 60 MiB.  In 2D two levels
-    // cost 37 iterations instead of 23, so 2D keeps one.  Given as a scoped
-    // option default (the setter PCGAMGSetAggressiveLevels() does not
-    // survive KSPSetFromOptions() in PETSc 3.18); a user's option wins.
-    const ScopedOptionDefault aggressive("-" + prefix +
-                                           "pc_gamg_aggressive_coarsening",
-                                         dim == 3 ? "2" : "1");
+    std::optional<ScopedOptionDefault> aggressive;
+    if (direct)
+    {
+      // a MUMPS LU factorisation as CG's preconditioner: exact right after
+      // set_matrix(), then kept (stale) while the values change in place
+      check_petsc(PCSetType(pc, PCLU), "PCSetType");
+      check_petsc(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS),
+                  "PCFactorSetMatSolverType");
+    }
+    else
+    {
+      check_petsc(PCSetType(pc, PCGAMG), "PCSetType");
+      // Dropping weak graph edges (threshold 0.02) cut CG iterations from 23
+      // to 21 and the Krylov time by 12 % on a 0.58 M-DoF 2D edge slit
+      // (2 ranks) at unchanged set-up time; options can still override it.
+      PetscReal threshold[1] = {0.02};
+      check_petsc(PCGAMGSetThreshold(pc, threshold, 1), "PCGAMGSetThreshold");
+      if (eigen_estimate_iterations > 0) // a default only
+        set_option_default("-" + prefix + "pc_gamg_esteig_ksp_max_it",
+                           std::to_string(eigen_estimate_iterations));
+      // Aggressive coarsening (aggregation on the squared graph) on the
+      // first two levels in 3D instead of PETSc's one: with one level, the
+      // second coarse operator of a 0.52 M-DoF penny keeps 3.2 k rows with
+      // 1 300 nonzeros each, and forming it and the next one took 3.5 s of
+      // an 11.9 s set-up (1 rank).  With two levels the set-up takes
+      // 8.3-8.7 s, CG needs 24 iterations instead of 22 at about the same
+      // Krylov time, and the peak memory falls by 60 MiB.  In 2D two levels
+      // cost 37 iterations instead of 23, so 2D keeps one.  Given as a scoped
+      // option default (the setter PCGAMGSetAggressiveLevels() does not
+      // survive KSPSetFromOptions() in PETSc 3.18); a user's option wins.
+      aggressive.emplace("-" + prefix + "pc_gamg_aggressive_coarsening",
+                         dim == 3 ? "2" : "1");
+    }
     check_petsc(KSPSetOptionsPrefix(k, prefix.c_str()), "KSPSetOptionsPrefix");
     if (const PetscErrorCode ierr = KSPSetFromOptions(k); ierr != 0)
     {
@@ -181,7 +166,7 @@ namespace lipen
       // system on 2 ranks, same iterations and set-up time.  Only while
       // this set-up runs, and only if the user did not give the option.
       const ScopedOptionDefault clear_products("-mat_product_clear", "true");
-      // KSPSetUp() builds the GAMG hierarchy
+      // KSPSetUp() builds the GAMG hierarchy (or the factorisation)
       check_petsc(KSPSetUp(k), "KSPSetUp");
       PC pc;
       KSPGetPC(k, &pc);
@@ -189,6 +174,10 @@ namespace lipen
       needs_setup         = false;
       last_setup          = timer.wall_time();
       stats.setup_seconds = last_setup;
+      // later changes of the values keep this preconditioner until
+      // set_matrix() is called again
+      check_petsc(KSPSetReusePreconditioner(k, PETSC_TRUE),
+                  "KSPSetReusePreconditioner");
     }
     timer.restart();
     check_petsc(KSPSetTolerances(k,
@@ -209,10 +198,10 @@ namespace lipen
     KSPGetConvergedReason(k, &reason);
     if (reason < 0)
     {
-      const std::string what =
-        "CG+GAMG for elasticity stopped with PETSc reason " +
-        std::string(KSPConvergedReasons[reason]) + " after " +
-        std::to_string(its) + " iterations";
+      const std::string what = std::string(direct ? "CG+LU" : "CG+GAMG") +
+                               " for elasticity stopped with PETSc reason " +
+                               std::string(KSPConvergedReasons[reason]) +
+                               " after " + std::to_string(its) + " iterations";
       if (reason == KSP_DIVERGED_ITS)
         throw NumericalFailure(
           "parameter 'Solver/Maximum linear iterations': " + what +

@@ -3,6 +3,7 @@
 #include <lipen/geometry/defect_geometry.h>
 #include <lipen/materials/material.h>
 #include <lipen/solvers/amg_solver.h>
+#include <lipen/solvers/scalar_solver.h>
 
 #include <deal.II/base/function_parser.h>
 #include <deal.II/base/parameter_handler.h>
@@ -48,6 +49,9 @@ namespace lipen
     unsigned int degree         = 2;
     double       tolerance      = 1e-10;
     unsigned int max_iterations = 1000;
+    /// of the phase-field and ionic-potential systems
+    /// (Solver/Preconditioner)
+    PreconditionerKind preconditioner = PreconditionerKind::automatic;
 
     static void
     declare_parameters(dealii::ParameterHandler &prm);

@@ -4,6 +4,7 @@
 #include <lipen/materials/material.h>
 #include <lipen/physics/butler_volmer.h>
 #include <lipen/physics/electrochemistry_parameters.h>
+#include <lipen/solvers/scalar_solver.h>
 
 #include <deal.II/distributed/tria.h>
 #include <deal.II/dofs/dof_handler.h>
@@ -144,6 +145,14 @@ namespace lipen
                    const ElectrochemistryParameters &parameters);
     ~IonicPotential();
 
+    /// the preconditioner of the Newton steps' CG (Solver/Preconditioner;
+    /// automatic until set)
+    void
+    set_preconditioner(PreconditionerKind kind)
+    {
+      linear_solver.set_kind(kind);
+    }
+
     void
     setup();
 
@@ -271,6 +280,7 @@ namespace lipen
     dealii::FE_Q<dim>                        fe;
     dealii::MappingQ1<dim>                   mapping;
     dealii::DoFHandler<dim>                  dof_handler;
+    ScalarSolver                             linear_solver;
     dealii::IndexSet                         locally_owned;
     dealii::IndexSet                         locally_relevant;
     dealii::AffineConstraints<double>        constraints;

@@ -208,6 +208,7 @@ namespace lipen
     , comm(tria.get_communicator())
     , fe(1)
     , dof_handler(tria)
+    , linear_solver(comm, dim, "lipen_ionic_")
   {
     require(kappa > 0, "Material/Ionic conductivity", "must be positive [S/m]");
     require(kinetics.i0 > 0 && std::isfinite(kinetics.i0),
@@ -577,30 +578,23 @@ namespace lipen
                                m.str());
       }
       ++stats.newton_iterations;
-      // bordered Newton step: A x0 = -R, A x_k = b_k
-      PETScWrappers::PreconditionBoomerAMG::AdditionalData amg_data;
-      amg_data.symmetric_operator = true;
-      PETScWrappers::PreconditionBoomerAMG amg(matrix, amg_data);
-      const auto                           linear_solve =
+      // bordered Newton step: A x0 = -R, A x_k = b_k (one preconditioner)
+      linear_solver.set_matrix(matrix);
+      const auto linear_solve =
         [&](PETScWrappers::MPI::Vector &x, const PETScWrappers::MPI::Vector &b)
       {
         x.reinit(locally_owned, comm);
         const double bnorm = b.l2_norm();
         if (bnorm == 0)
           return;
-        SolverControl control(2000, parameters.linear_tolerance * bnorm);
-        PETScWrappers::SolverCG cg(control, comm);
-        try
-        {
-          cg.solve(matrix, x, b, amg);
-        }
-        catch (...)
-        {
-          throw NumericalFailure(
-            "parameter 'Electrochemistry/Linear solver tolerance': CG did "
-            "not reach it in 2000 iterations; raise the tolerance");
-        }
-        stats.linear_iterations += control.last_step();
+        const auto s = linear_solver.solve(
+          x,
+          b,
+          parameters.linear_tolerance * bnorm,
+          2000,
+          "parameter 'Electrochemistry/Linear solver tolerance': raise the "
+          "tolerance");
+        stats.linear_iterations += s.iterations;
       };
       PETScWrappers::MPI::Vector minus_r(a.residual), x0, x_phi, x_p;
       minus_r *= -1.;

@@ -110,6 +110,8 @@ namespace lipen
       unsigned int krylov_d   = 0;
       unsigned int active_set = 0;
       double       pressure   = 0;
+      /// cells of the Li body (all ranks) the iteration ended with
+      unsigned long li_cells = 0;
     };
 
     struct StepResult
@@ -193,9 +195,12 @@ namespace lipen
     /// Make the current state the start of the next step (updates H).
     void
     accept_step();
-    /// Return to the state at the start of the step.
+    /// Return to the state at the start of the step; with @p keep_iterate
+    /// (a redo on the refined mesh) u, d and p stay as the attempt left
+    /// them, as the first guess (d_n, the history and the Li volume are
+    /// the step's start either way).
     void
-    restore_step();
+    restore_step(bool keep_iterate = false);
 
     /// True when every cell with d or max(H, psi+) above the thresholds
     /// (the driving force at max(Refinement driving force fraction, 1/2)
@@ -443,6 +448,7 @@ namespace lipen
     dealii::PETScWrappers::MPI::Vector            u, u_n, d, d_n;
     dealii::CellDataStorage<CellIt, HistoryPoint> history;
     ElasticityAMGSolver                           amg_u;
+    ScalarSolver                                  scalar_d;
     std::vector<double>                           rigid_body_coordinates;
   };
 } // namespace lipen

@@ -55,7 +55,9 @@ namespace lipen
     , dof_u(tria)
     , dof_d(tria)
     , amg_u(comm, dim, "lipen_phase_field_", 50)
+    , scalar_d(comm, dim, "lipen_damage_")
   {
+    scalar_d.set_kind(solver.preconditioner);
     ell  = prm.resolved_length_scale();
     h_pz = prm.resolved_process_zone_h();
     if (prm.initial_damage != "0")
@@ -423,6 +425,10 @@ namespace lipen
       {
         if (!amg_valid)
         {
+          amg_u.set_direct(
+            solver_prm.preconditioner == PreconditionerKind::direct ||
+            (solver_prm.preconditioner == PreconditionerKind::automatic &&
+             dim == 2 && dof_u.n_dofs() <= ScalarSolver::direct_limit()));
           amg_u.set_matrix(matrix_u, rigid_body_coordinates);
           amg_valid      = true;
           amg_iterations = 0;
@@ -672,30 +678,29 @@ namespace lipen
     {
       make_damage_constraints(&active, c);
       assemble_d(c, true, residual, diagonal);
-      PETScWrappers::PreconditionBoomerAMG::AdditionalData amg_data;
-      amg_data.symmetric_operator = true;
-      PETScWrappers::PreconditionBoomerAMG amg(matrix_d, amg_data);
       x = d;
-      SolverControl control(2000, std::max(1e-300, 1e-12 * rhs_d.l2_norm()));
-      PETScWrappers::SolverCG cg(control, comm);
+      LinearSolveStatistics s;
       try
       {
-        cg.solve(matrix_d, x, rhs_d, amg);
+        scalar_d.set_matrix(matrix_d);
+        s = scalar_d.solve(x,
+                           rhs_d,
+                           1e-12 * rhs_d.l2_norm(),
+                           2000,
+                           "check Phase field/Residual stiffness and "
+                           "Length scale");
       }
-      catch (const std::exception &)
+      catch (const NumericalFailure &e)
       {
         li_cells_stale = true;
-        throw NumericalFailure(
-          "the damage solve (CG + BoomerAMG) did not converge "
-          "in 2000 iterations; check Phase field/Residual "
-          "stiffness and Length scale");
+        throw NumericalFailure("the damage solve: " + std::string(e.what()));
       }
       c.distribute(x);
       // the Li body stays that of the d at the start of this solve until
       // the active set has settled (li_cells_stale is set on leaving)
       d = x;
-      it.krylov_d += control.last_step();
-      r.krylov_d += control.last_step();
+      it.krylov_d += s.iterations;
+      r.krylov_d += s.iterations;
       ++it.active_set;
       ++r.active_set;
 
@@ -863,6 +868,15 @@ namespace lipen
 
         it.residual_u = assemble_u(false, p);
         it.pressure   = p;
+        if (tracks_li_body())
+        {
+          const std::vector<bool> &li = li_body();
+          unsigned long            n  = 0;
+          for (const auto &cell : tria.active_cell_iterators())
+            if (cell->is_locally_owned() && li[cell->active_cell_index()])
+              ++n;
+          it.li_cells = dealii::Utilities::MPI::sum(n, comm);
+        }
         r.history.push_back(it);
         if (it.change_d < prm.staggered_tolerance &&
             it.residual_u < prm.residual_tolerance)
@@ -1050,8 +1064,14 @@ namespace lipen
 
   template <int dim>
   void
-  PhaseFieldFracture<dim>::restore_step()
+  PhaseFieldFracture<dim>::restore_step(const bool keep_iterate)
   {
+    li_cells_stale = true;
+    // a warm redo on the refined mesh starts from the attempt's u, d and p
+    // (interpolated; d >= d_n holds at the new nodes); the step's start
+    // (d_n, history, Li volume) is unchanged (README, 'Solvers')
+    if (keep_iterate)
+      return;
     u              = u_n;
     d              = d_n;
     p              = p_n;

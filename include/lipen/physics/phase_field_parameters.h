@@ -93,7 +93,9 @@ namespace lipen
     double       refine_driving_fraction = 0.5;
     double       crack_grading           = 3; ///< gamma beyond 5 l; 0: off
     unsigned int max_refinement_redos    = 10;
-    unsigned int output_interval         = 1;
+    /// a redo starts from the attempt's iterate (Warm redos)
+    bool         warm_redos      = false;
+    unsigned int output_interval = 1;
 
     static void
     declare_parameters(dealii::ParameterHandler &prm);

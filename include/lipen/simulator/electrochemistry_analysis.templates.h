@@ -617,6 +617,7 @@ namespace lipen
         kinetics,
         p_stack,
         ec);
+      potential->set_preconditioner(parameters.elasticity.preconditioner);
       potential->setup();
       result.computed                 = true;
       result.operation                = ec.operation;

@@ -91,6 +91,8 @@ namespace lipen
     void
     restore_step() override;
     void
+    restore_for_redo() override;
+    void
     adapt() override;
     std::optional<RunStatus>
     stop_reason() const override;

@@ -46,7 +46,7 @@ namespace lipen
    *
    * Sequence of one step (see TimeStepper): solve_step() from the accepted
    * state to t_new; if converged, the stepper may ask for a redo on a
-   * refined mesh (wants_redo(): adapt(), restore_step(), solve again) or
+   * refined mesh (wants_redo(): adapt(), restore_for_redo(), solve again) or
    * cut the step back when step_change() exceeds 1 (restore_step(),
    * smaller step); then accept_step(), fill_row() for the statistics, and
    * adapt() for the next step, whose size follows step_change().
@@ -98,6 +98,15 @@ namespace lipen
     accept_step(double t, const StepInfo &info) = 0;
     virtual void
     restore_step() = 0;
+    /// Before a redo on the refined mesh: the accepted state is again the
+    /// start of the step (its irreversibility bound, history, Li volume),
+    /// but the model may keep the attempt's converged iterate, transferred
+    /// by adapt(), as the first guess of the redo. Default: restore_step().
+    virtual void
+    restore_for_redo()
+    {
+      restore_step();
+    }
     /// Refine and coarsen the mesh for the current state and transfer all
     /// fields (no-op for a model without adaptivity).
     virtual void

@@ -53,6 +53,23 @@ namespace lipen
                         unsigned int       eigen_estimate_iterations = 0);
     ~ElasticityAMGSolver();
 
+    /// Precondition with a MUMPS LU factorisation instead of GAMG (from
+    /// the next set_matrix()): for small 2D systems whose values change
+    /// in place between solves (the phase-field displacement), where the
+    /// stale factorisation stays a good preconditioner
+    void
+    set_direct(bool direct)
+    {
+      if (direct != this->direct)
+        destroy();
+      this->direct = direct;
+    }
+    bool
+    is_direct() const
+    {
+      return direct;
+    }
+
     /// @p coordinates holds, for each locally owned DoF (in order), the
     /// coordinate of its support point in the direction of its component.
     void
@@ -74,6 +91,8 @@ namespace lipen
     unsigned int dim;
     std::string  prefix;
     unsigned int eigen_estimate_iterations;
+    bool         direct        = false;
+    void        *matrix_handle = nullptr; // Mat of the KSP
     void        *ksp = nullptr; // KSP, kept opaque to keep petsc headers out
     double       last_setup  = 0;
     bool         needs_setup = true;

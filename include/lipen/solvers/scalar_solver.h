@@ -1,0 +1,92 @@
+#pragma once
+
+#include <lipen/solvers/amg_solver.h>
+
+#include <deal.II/lac/petsc_sparse_matrix.h>
+#include <deal.II/lac/petsc_vector.h>
+
+#include <string>
+
+namespace lipen
+{
+  /// How a scalar symmetric positive definite system is solved
+  /// (parameter Solver/Preconditioner).
+  enum class PreconditionerKind
+  {
+    automatic, ///< direct in 2D up to direct_limit() unknowns, else amg
+    amg,       ///< CG + hypre BoomerAMG
+    direct     ///< sparse LU (MUMPS), used as CG's preconditioner
+  };
+
+  /// "automatic", "amg", "direct"
+  PreconditionerKind
+  parse_preconditioner_kind(const std::string &name);
+
+  /**
+   * CG for a symmetric positive definite scalar system (the damage and
+   * ionic-potential equations of the phase-field model), preconditioned
+   * either with hypre's BoomerAMG (symmetric SOR/Jacobi smoothing,
+   * Gaussian elimination on the coarsest level, strong threshold 0.25,
+   * max row sum 0.9, one V-cycle: the settings of deal.II's
+   * PETScWrappers::PreconditionBoomerAMG with symmetric_operator = true)
+   * or with a MUMPS LU factorisation.  With the exact factorisation CG
+   * stops after one iteration; the factorisation is 2D-only sized work
+   * (fill grows like N log N in 2D but like N^(4/3) in 3D, and only a
+   * reference BLAS is installed: docs/performance-notes.md).
+   *
+   * The preconditioner is built at the first solve after set_matrix() and
+   * reused by every solve until the next set_matrix(): the three solves
+   * of a bordered Newton step share one AMG hierarchy or one factorisation.
+   * Extra PETSc options can be given with @p prefix (e.g.
+   * `-lipen_damage_ksp_monitor`).
+   */
+  class ScalarSolver
+  {
+  public:
+    ScalarSolver(MPI_Comm comm, unsigned int dim, const std::string &prefix);
+    ~ScalarSolver();
+    ScalarSolver(const ScalarSolver &) = delete;
+    ScalarSolver &
+    operator=(const ScalarSolver &) = delete;
+
+    void
+    set_kind(PreconditionerKind kind);
+
+    /// unknowns up to which `automatic` factorises a 2D system
+    static unsigned int
+    direct_limit();
+
+    /// the kind the last set_matrix() chose (amg or direct)
+    PreconditionerKind
+    kind_in_use() const
+    {
+      return used;
+    }
+
+    /// the next solve builds the preconditioner from @p matrix
+    void
+    set_matrix(dealii::PETScWrappers::MPI::SparseMatrix &matrix);
+
+    /// Solve to the absolute residual @p tolerance in @p max_iterations;
+    /// throws NumericalFailure (with @p what_to_change appended) if not.
+    LinearSolveStatistics
+    solve(dealii::PETScWrappers::MPI::Vector       &x,
+          const dealii::PETScWrappers::MPI::Vector &b,
+          double                                    tolerance,
+          unsigned int                              max_iterations,
+          const std::string                        &what_to_change);
+
+  private:
+    void
+    destroy();
+
+    MPI_Comm           comm;
+    unsigned int       dim;
+    std::string        prefix;
+    PreconditionerKind kind          = PreconditionerKind::automatic;
+    PreconditionerKind used          = PreconditionerKind::amg;
+    void              *ksp           = nullptr; // KSP
+    bool               needs_setup   = true;
+    void              *matrix_handle = nullptr; // Mat of the KSP
+  };
+} // namespace lipen
