@@ -420,8 +420,11 @@ namespace lipen
     /// has no source on the compressed electrode face.
     double volume_reference = 0;
     /// the Li body of the current d (li_body()), recomputed when stale
-    mutable std::vector<bool>          li_cells;
-    mutable bool                       li_cells_stale = true;
+    mutable std::vector<bool> li_cells;
+    mutable bool              li_cells_stale = true;
+    /// within a step's staggered iterations the body only grows (the
+    /// union with the last one; set from the second computation of a step)
+    bool                               li_grow_only = false;
     dealii::PETScWrappers::MPI::Vector u_reference; // ghosted
     bool                               has_u_reference         = false;
     double                             initial_fracture_energy = 0;
