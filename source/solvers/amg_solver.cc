@@ -23,42 +23,20 @@ namespace lipen
   {
   }
 
-  ElasticityAMGSolver::~ElasticityAMGSolver()
-  {
-    destroy();
-  }
-
-  void
-  ElasticityAMGSolver::destroy()
-  {
-    if (ksp != nullptr)
-    {
-      KSP k = static_cast<KSP>(ksp);
-      KSPDestroy(&k);
-      ksp           = nullptr;
-      matrix_handle = nullptr;
-    }
-  }
-
   void
   ElasticityAMGSolver::set_matrix(
     dealii::PETScWrappers::MPI::SparseMatrix &matrix,
     const std::vector<double>                &coordinates)
   {
     Mat A = matrix.petsc_matrix();
-    if (direct && ksp != nullptr && A == static_cast<Mat>(matrix_handle))
+    if (direct && ksp.refresh_if_same(A))
     {
       // the same matrix with new values: MUMPS refactorises on the
       // symbolic factorisation it has (ordering and pattern unchanged)
-      KSP k = static_cast<KSP>(ksp);
-      check_petsc(KSPSetOperators(k, A, A), "KSPSetOperators");
-      check_petsc(KSPSetReusePreconditioner(k, PETSC_FALSE),
-                  "KSPSetReusePreconditioner");
       needs_setup = true;
       return;
     }
-    destroy();
-    matrix_handle = A;
+    ksp.reset();
     check_petsc(MatSetBlockSize(A, dim), "MatSetBlockSize");
     // The elasticity matrix is symmetric by construction (the constraints
     // are applied symmetrically, and CG needs it).  Saying so lets GAMG skip
@@ -88,11 +66,9 @@ namespace lipen
     MatNullSpaceDestroy(&near_null_space);
     VecDestroy(&coords);
 
-    KSP k;
-    check_petsc(KSPCreate(comm, &k), "KSPCreate");
-    check_petsc(KSPSetOperators(k, A, A), "KSPSetOperators");
-    check_petsc(KSPSetType(k, KSPCG), "KSPSetType");
-    PC pc;
+    ksp.create(comm, A);
+    KSP k = static_cast<KSP>(ksp.get());
+    PC  pc;
     check_petsc(KSPGetPC(k, &pc), "KSPGetPC");
     std::optional<ScopedOptionDefault> aggressive;
     if (direct)
@@ -127,22 +103,11 @@ namespace lipen
       aggressive.emplace("-" + prefix + "pc_gamg_aggressive_coarsening",
                          dim == 3 ? "2" : "1");
     }
-    check_petsc(KSPSetOptionsPrefix(k, prefix.c_str()), "KSPSetOptionsPrefix");
-    if (const PetscErrorCode ierr = KSPSetFromOptions(k); ierr != 0)
-    {
-      const char *text = nullptr;
-      PetscErrorMessage(ierr, &text, nullptr);
-      throw InputError(
-        "PETSc options -" + prefix + "...: PETSc refused them (" +
-        (text ? std::string(text) : "error " + std::to_string(ierr)) +
-        "); check the option values on the command line and "
-        "in PETSC_OPTIONS");
-    }
+    ksp.set_from_options(prefix);
     // later changes of the matrix values keep this preconditioner until
     // set_matrix() is called again
     check_petsc(KSPSetReusePreconditioner(k, PETSC_TRUE),
                 "KSPSetReusePreconditioner");
-    ksp         = k;
     needs_setup = true;
   }
 
@@ -153,7 +118,7 @@ namespace lipen
                              const unsigned int max_iterations)
   {
     LinearSolveStatistics stats;
-    KSP                   k = static_cast<KSP>(ksp);
+    KSP                   k = static_cast<KSP>(ksp.get());
     dealii::Timer         timer;
     if (needs_setup)
     {

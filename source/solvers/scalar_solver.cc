@@ -36,27 +36,10 @@ namespace lipen
     return 100000;
   }
 
-  ScalarSolver::~ScalarSolver()
-  {
-    destroy();
-  }
-
-  void
-  ScalarSolver::destroy()
-  {
-    if (ksp != nullptr)
-    {
-      KSP k = static_cast<KSP>(ksp);
-      KSPDestroy(&k);
-      ksp           = nullptr;
-      matrix_handle = nullptr;
-    }
-  }
-
   void
   ScalarSolver::set_kind(const PreconditionerKind k)
   {
-    destroy();
+    ksp.reset();
     kind        = k;
     needs_setup = true;
   }
@@ -65,32 +48,23 @@ namespace lipen
   ScalarSolver::set_matrix(dealii::PETScWrappers::MPI::SparseMatrix &matrix)
   {
     Mat A = matrix.petsc_matrix();
-    if (ksp != nullptr && A == static_cast<Mat>(matrix_handle))
+    if (ksp.refresh_if_same(A))
     {
       // the same matrix with new values: keep the solver; an LU keeps its
       // symbolic factorisation (ordering, pattern) and only refactorises,
       // BoomerAMG is set up anew
-      KSP k = static_cast<KSP>(ksp);
-      check_petsc(KSPSetOperators(k, A, A), "KSPSetOperators");
-      check_petsc(KSPSetReusePreconditioner(k, PETSC_FALSE),
-                  "KSPSetReusePreconditioner");
       needs_setup = true;
       return;
     }
-    destroy();
     used = kind;
     if (kind == PreconditionerKind::automatic)
       used = dim == 2 && matrix.m() <= direct_limit() ?
                PreconditionerKind::direct :
                PreconditionerKind::amg;
-    matrix_handle = A;
     check_petsc(MatSetOption(A, MAT_SYMMETRIC, PETSC_TRUE), "MatSetOption");
-    KSP k;
-    check_petsc(KSPCreate(comm, &k), "KSPCreate");
-    ksp = k;
-    check_petsc(KSPSetOperators(k, A, A), "KSPSetOperators");
-    check_petsc(KSPSetType(k, KSPCG), "KSPSetType");
-    PC pc;
+    ksp.create(comm, A);
+    KSP k = static_cast<KSP>(ksp.get());
+    PC  pc;
     check_petsc(KSPGetPC(k, &pc), "KSPGetPC");
     const std::string o = "-" + prefix;
     if (used == PreconditionerKind::direct)
@@ -115,17 +89,7 @@ namespace lipen
       d6(o + "pc_hypre_boomeramg_max_row_sum", "0.9"),
       d7(o + "pc_hypre_boomeramg_max_iter", "1"),
       d8(o + "pc_hypre_boomeramg_tol", "0.0");
-    check_petsc(KSPSetOptionsPrefix(k, prefix.c_str()), "KSPSetOptionsPrefix");
-    if (const PetscErrorCode ierr = KSPSetFromOptions(k); ierr != 0)
-    {
-      const char *text = nullptr;
-      PetscErrorMessage(ierr, &text, nullptr);
-      throw InputError(
-        "PETSc options " + o + "...: PETSc refused them (" +
-        (text ? std::string(text) : "error " + std::to_string(ierr)) +
-        "); check the option values on the command line and "
-        "in PETSC_OPTIONS");
-    }
+    ksp.set_from_options(prefix);
     check_petsc(KSPSetReusePreconditioner(k, PETSC_TRUE),
                 "KSPSetReusePreconditioner");
     needs_setup = true;
@@ -139,9 +103,9 @@ namespace lipen
                       const std::string                        &what_to_change)
   {
     LinearSolveStatistics stats;
-    if (ksp == nullptr)
+    if (ksp.get() == nullptr)
       throw std::logic_error("ScalarSolver::solve() before set_matrix()");
-    KSP           k = static_cast<KSP>(ksp);
+    KSP           k = static_cast<KSP>(ksp.get());
     dealii::Timer timer;
     if (needs_setup)
     {

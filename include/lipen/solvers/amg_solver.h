@@ -1,5 +1,7 @@
 #pragma once
 
+#include <lipen/solvers/petsc_ksp.h>
+
 #include <deal.II/base/index_set.h>
 #include <deal.II/lac/petsc_sparse_matrix.h>
 #include <deal.II/lac/petsc_vector.h>
@@ -51,7 +53,6 @@ namespace lipen
                         unsigned int       dim,
                         const std::string &prefix = "lipen_elasticity_",
                         unsigned int       eigen_estimate_iterations = 0);
-    ~ElasticityAMGSolver();
 
     /// Precondition with a MUMPS LU factorisation instead of GAMG (from
     /// the next set_matrix()): for small 2D systems whose values change
@@ -61,7 +62,7 @@ namespace lipen
     set_direct(bool direct)
     {
       if (direct != this->direct)
-        destroy();
+        ksp.reset();
       this->direct = direct;
     }
     bool
@@ -85,15 +86,12 @@ namespace lipen
           unsigned int                              max_iterations);
 
   private:
-    void
-                 destroy();
     MPI_Comm     comm;
     unsigned int dim;
     std::string  prefix;
     unsigned int eigen_estimate_iterations;
-    bool         direct        = false;
-    void        *matrix_handle = nullptr; // Mat of the KSP
-    void        *ksp = nullptr; // KSP, kept opaque to keep petsc headers out
+    bool         direct = false;
+    KspOwner     ksp;
     double       last_setup  = 0;
     bool         needs_setup = true;
   };

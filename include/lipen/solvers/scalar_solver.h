@@ -1,6 +1,7 @@
 #pragma once
 
 #include <lipen/solvers/amg_solver.h>
+#include <lipen/solvers/petsc_ksp.h>
 
 #include <deal.II/lac/petsc_sparse_matrix.h>
 #include <deal.II/lac/petsc_vector.h>
@@ -44,7 +45,6 @@ namespace lipen
   {
   public:
     ScalarSolver(MPI_Comm comm, unsigned int dim, const std::string &prefix);
-    ~ScalarSolver();
     ScalarSolver(const ScalarSolver &) = delete;
     ScalarSolver &
     operator=(const ScalarSolver &) = delete;
@@ -77,16 +77,12 @@ namespace lipen
           const std::string                        &what_to_change);
 
   private:
-    void
-    destroy();
-
     MPI_Comm           comm;
     unsigned int       dim;
     std::string        prefix;
-    PreconditionerKind kind          = PreconditionerKind::automatic;
-    PreconditionerKind used          = PreconditionerKind::amg;
-    void              *ksp           = nullptr; // KSP
-    bool               needs_setup   = true;
-    void              *matrix_handle = nullptr; // Mat of the KSP
+    PreconditionerKind kind = PreconditionerKind::automatic;
+    PreconditionerKind used = PreconditionerKind::amg;
+    KspOwner           ksp;
+    bool               needs_setup = true;
   };
 } // namespace lipen
