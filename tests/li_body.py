@@ -22,6 +22,17 @@ r < 5 um, mirrored by the symmetry plane):
   the disc holds Li at the run's pressure (li_fraction = 1, li_pressure =
   p where d = 1 in it), and V/p exceeds the disc-free run's by > 20 % (a
   longer Li-filled crack).
+- a pore reached by growth (r = 3 um at (0, 84) um, 3 um ahead of the
+  slit's tip; Study/Type = penetration with adaptive steps of <= 4 s to
+  t = 36 s): detached_damage stays > 0 (at least 90 % of the pore's
+  pi (r - h/2 + 0.63 l)^2) until the tip meets the pore, then drops to 0 in
+  the step in which the tip (penetration_depth_m) jumps across it from
+  < 13 um to > 19 um (the pore spans 13-19 um below the electrode); in that
+  step the pressure falls while plating goes on (the pore's volume takes Li)
+  and the crack compliance V/p rises by > 20 %; plated = crack volume
+  within 1 % at every step, the joining step included; the ParaView
+  fields hold no Li at the pore's broken nodes in the step before and Li at
+  the run's pressure in the last step.
 - bad input: an Initial damage that does not parse, that is infinite at a
   node, or that comes with a notch is refused naming the entry, exit 2.
 Usage: li_body.py LIPEN WORKDIR SOURCE_DIR
@@ -67,11 +78,11 @@ def run(name, entries, ranks=2, expect=0):
     return out, rows, stderr
 
 
-def last_fields(out):
+def last_fields(out, index=-1):
     """Point arrays (x, y, damage, li_fraction, li_pressure) of the last
-    PVTU, over all pieces."""
+    (or the @p index-th) PVTU, over all pieces."""
     last = ET.parse(os.path.join(out, "solution.pvd")).getroot().findall(
-        ".//DataSet")[-1].get("file")
+        ".//DataSet")[index].get("file")
     pvtu = os.path.join(out, last)
     with open(pvtu) as f:
         pieces = [l.split('Source="')[1].split('"')[0] for l in f
@@ -166,6 +177,64 @@ if base and con:
                   for n in in_disc),
               "connected disc: Li at the run's pressure at its %d broken "
               "nodes" % len(in_disc))
+
+# --- a pore that the growing crack reaches ---------------------------------
+r_pore = 3e-6
+join_out, join, _ = run("joined_by_growth", {
+    "Study/Type": "penetration",
+    "Phase field/End time": 36, "Phase field/Time steps": 9,
+    "Phase field/Maximum pressure change": 0.1,
+    "Phase field/Maximum crack advance": 4,
+    "Phase field/Initial damage": "if(x^2+(y-84e-6)^2<%g,1,0)" % r_pore ** 2,
+    "Output/Write solution": "true"})
+if join:
+    det = [value(join, "detached_damage", i) for i in range(len(join))]
+    depth = [value(join, "penetration_depth_m", i) for i in range(len(join))]
+    p = [value(join, "pressure_Pa", i) for i in range(len(join))]
+    cmp = [compliance(join[i:i + 1]) if p[i] > 0 else 0
+           for i in range(len(join))]
+    area = math.pi * (r_pore - 0.25 * ell + 0.63 * ell) ** 2
+    k = next((i for i, a in enumerate(det) if a == 0), None)
+    print("pore reached by growth: detached %s, depth %s um, p %s MPa" %
+          (" ".join("%.3g" % a for a in det),
+           " ".join("%.1f" % (1e6 * x) for x in depth),
+           " ".join("%.3g" % (1e-6 * x) for x in p)))
+    chk.check(k is not None and k >= 2 and
+              all(a > 0.9 * area for a in det[:k]) and
+              all(a == 0 for a in det[k:]),
+              "pore: detached_damage > 0.9 x %.3g m^2 until step %s, 0 "
+              "from then on" % (area, k))
+    if k is not None and k >= 2:
+        chk.check(depth[k - 1] < 13e-6 and depth[k] > 19e-6,
+                  "pore: the tip jumps across it in that step (%.2f -> "
+                  "%.2f um)" % (1e6 * depth[k - 1], 1e6 * depth[k]))
+        chk.check(p[k] < p[k - 1] and cmp[k] > 1.2 * cmp[k - 1],
+                  "pore: p falls (%.4g -> %.4g MPa) and V/p rises by "
+                  "%.3g %% (> 20 %%) as it joins" %
+                  (1e-6 * p[k - 1], 1e-6 * p[k],
+                   100 * (cmp[k] / cmp[k - 1] - 1)))
+        fields = ET.parse(os.path.join(join_out, "solution.pvd")).getroot(
+        ).findall(".//DataSet")
+        chk.check(len(fields) == len(join),
+                  "pore: one ParaView file per step (%d, %d steps)" %
+                  (len(fields), len(join)))
+
+        def pore_nodes(index):
+            return [n for n in last_fields(join_out, index) if n[2] >= 0.99
+                    and math.hypot(n[0], n[1] - 84e-6) < r_pore]
+        before, after = pore_nodes(k - 1), pore_nodes(-1)
+        chk.check(len(before) > 5 and all(n[3] == 0 for n in before),
+                  "pore: no Li at its %d broken nodes in the step before"
+                  % len(before))
+        chk.check(len(after) > 5 and
+                  all(abs(n[3] - 1) < 1e-6 and abs(n[4] / p[-1] - 1) < 1e-6
+                      for n in after),
+                  "pore: Li at the run's pressure at its %d broken nodes "
+                  "in the last step" % len(after))
+    err = max(abs(float(r["plated_volume"]) / float(r["crack_volume"]) - 1)
+              for r in join[1:])
+    chk.check(err < 0.01, "pore: plated = crack volume within 1 %% at every "
+              "step (%.2g)" % err)
 
 for name, entries, words in (
         ("bad_parse", {"Phase field/Initial damage": "x +* y"},
