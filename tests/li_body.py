@@ -33,6 +33,12 @@ r < 5 um, mirrored by the symmetry plane):
   within 1 % at every step, the joining step included; the ParaView
   fields hold no Li at the pore's broken nodes in the step before and Li at
   the run's pressure in the last step.
+- a second flaw at the Li electrode (the disc at (60, 100) um, cut by the
+  electrode face): it holds no Li (one Li body per run), so
+  `detached_at_electrode` (the detached damage in the cells at the
+  electrode) is > 0 and below detached_damage at every step and lipen
+  prints its warning once; the other discs have detached_at_electrode = 0
+  and no warning.
 - bad input: an Initial damage that does not parse, that is infinite at a
   node, or that comes with a notch is refused naming the entry, exit 2.
 Usage: li_body.py LIPEN WORKDIR SOURCE_DIR
@@ -60,17 +66,24 @@ r_disc, ell = 5e-6, 1e-6
 short = {"Phase field/End time": 0.8, "Phase field/Time steps": 2}
 
 
+# printed (once) when broken material outside the Li body touches the Li
+# electrode: a second Li body, not modelled
+WARNING = "touches the Li electrode"
+warnings = {}
+
+
 def disc(x, y):
     return "if((x-%g)^2+(y-%g)^2<%g,1,0)" % (x, y, r_disc ** 2)
 
 
 def run(name, entries, ranks=2, expect=0):
     out = os.path.join(work, name)
-    status, _, stderr, summary = run_lipen(
+    status, stdout, stderr, summary = run_lipen(
         lipen, ranks, [prm] + set_args(dict(short, **entries)), out,
         timeout=600)
     chk.check(status == expect, "%s: exit status %d (expected %d) %s" %
               (name, status, expect, stderr.strip()[-300:]))
+    warnings[name] = stdout.count(WARNING)
     if status != 0:
         return out, None, stderr
     with open(os.path.join(out, "statistics.csv")) as f:
@@ -235,6 +248,25 @@ if join:
               for r in join[1:])
     chk.check(err < 0.01, "pore: plated = crack volume within 1 %% at every "
               "step (%.2g)" % err)
+
+# --- a second flaw at the Li electrode -------------------------------------
+_, sec, _ = run("second_flaw", {"Phase field/Initial damage": disc(60e-6, 100e-6)})
+if sec and iso and con and join:
+    at = [value(sec, "detached_at_electrode", i) for i in range(len(sec))]
+    det = value(sec, "detached_damage")
+    print("second flaw at the electrode: detached_at_electrode %s, "
+          "detached %.4g" % (" ".join("%.3g" % a for a in at), det))
+    chk.check(all(0 < a < det for a in at) and warnings["second_flaw"] == 1,
+              "second flaw at the electrode: 0 < detached_at_electrode < "
+              "detached_damage at every step, the warning printed once "
+              "(%d)" % warnings["second_flaw"])
+    others = [(n, r) for n, r in (("isolated", iso), ("connected", con),
+                                  ("joined_by_growth", join))]
+    chk.check(all(value(r, "detached_at_electrode", i) == 0
+                  for n, r in others for i in range(len(r))) and
+              all(warnings[n] == 0 for n, _ in others),
+              "no detached_at_electrode and no warning for the isolated, "
+              "the overlapping and the reached pore")
 
 for name, entries, words in (
         ("bad_parse", {"Phase field/Initial damage": "x +* y"},

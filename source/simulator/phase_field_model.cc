@@ -91,7 +91,8 @@ namespace lipen
   PhaseFieldModel<dim>::initialise()
   {
     solver.initialise();
-    accepted  = solver.metrics();
+    accepted = solver.metrics();
+    warn_second_li_body(0.);
     trial     = accepted;
     fracture0 = accepted.fracture_energy;
     arrest    = {0., accepted.crack_size, accepted.pressure};
@@ -187,7 +188,8 @@ namespace lipen
         .add_column("ionic_linear_iterations", "-", K::integer)
         .add_column("dofs_phi", "-", K::integer)
         .add_column("seconds_phi", "s")
-        .add_column("detached_damage", "m^3 (2D: m^2)");
+        .add_column("detached_damage", "m^3 (2D: m^2)")
+        .add_column("detached_at_electrode", "m^3 (2D: m^2)");
   }
 
   template <int dim>
@@ -253,7 +255,8 @@ namespace lipen
         .set("ionic_linear_iterations", step0 ? 0. : e.linear)
         .set("dofs_phi", double(potential->n_dofs()))
         .set("seconds_phi", seconds_phi)
-        .set("detached_damage", m.detached_damage);
+        .set("detached_damage", m.detached_damage)
+        .set("detached_at_electrode", m.detached_at_electrode);
     }
   }
 
@@ -453,7 +456,8 @@ namespace lipen
     else
       li.set_volume(pf.loading == Loading::volume ? trial_load :
                                                     accepted.crack_volume);
-    t_accepted    = t;
+    t_accepted = t;
+    warn_second_li_body(t);
     min_increment = std::min(min_increment, accepted.min_damage_increment);
     // the state the arrest clock runs from: reset whenever the crack grows
     // by l/100 or p changes by 0.1 % from it
@@ -462,6 +466,25 @@ namespace lipen
         std::abs(accepted.pressure - arrest.pressure) >
           1e-3 * std::max(std::abs(accepted.pressure), 1e-300))
       arrest = {t, accepted.crack_size, accepted.pressure};
+  }
+
+  template <int dim>
+  void
+  PhaseFieldModel<dim>::warn_second_li_body(const double t)
+  {
+    if (!plating() || warned_second_li_body ||
+        !(accepted.detached_at_electrode > 0))
+      return;
+    warned_second_li_body = true;
+    if (dealii::Utilities::MPI::this_mpi_process(comm) == 0)
+      std::cout << "lipen: warning: at t = " << t
+                << " s broken material that is not connected to the defect "
+                   "touches the Li electrode (detached_at_electrode = "
+                << accepted.detached_at_electrode
+                << "): it would be a second Li body with its own pressure, "
+                   "which lipen does not model; it holds no Li in this run "
+                   "(README, 'Only connected damage is Li')"
+                << std::endl;
   }
 
   template <int dim>

@@ -144,6 +144,10 @@ namespace lipen
       /// plating: whole-body measure (area in 2D, volume in 3D) of the
       /// broken material (d >= 1/2) outside the Li body: empty cracks
       double detached_damage = 0;
+      /// plating: the part of detached_damage in the cells at the Li
+      /// electrode: damage there that is not connected to the defect
+      /// would be a second Li body with its own pressure (not modelled)
+      double detached_at_electrode = 0;
     };
 
     /// The fields u, u_n, d, d_n and the history live on the mesh of

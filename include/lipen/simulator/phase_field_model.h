@@ -168,6 +168,12 @@ namespace lipen
     double               work = 0, fracture0 = 0;
     double      min_increment = 0; ///< smallest over all accepted steps
     std::string history;           ///< staggered_history.csv rows
+    /// the warning of warn_second_li_body() is printed once per run
+    bool warned_second_li_body = false;
+    /// plating: warns (rank 0, once) when the accepted state has broken
+    /// material at the Li electrode outside the Li body
+    void
+    warn_second_li_body(double t);
 
     // plating loading: the ionic potential with the crack as its Li body
     const ButlerVolmer                   kinetics;
