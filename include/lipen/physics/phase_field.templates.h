@@ -446,18 +446,28 @@ namespace lipen
           amg_valid      = true;
           amg_iterations = 0;
         }
+        // A stale LU is refactorised as soon as CG needs more than the
+        // rebuild threshold: refactorising a 2D system costs a few CG
+        // iterations, while CG preconditioned by the LU of a clearly
+        // different matrix (the stack-only solve after the pressurised
+        // ones, across the split's kink) took hundreds. A stale AMG
+        // hierarchy is kept to the end of the solve (its rebuild is dear).
+        const unsigned int cap =
+          (amg_u.is_direct() && amg_iterations > 0) ?
+            std::min(solver_prm.max_iterations, 2 * amg_iterations + 10) :
+            solver_prm.max_iterations;
         try
         {
           delta = 0;
-          s     = amg_u.solve(delta,
-                          rhs_u,
-                          solver_prm.tolerance,
-                          solver_prm.max_iterations);
+          s     = amg_u.solve(delta, rhs_u, solver_prm.tolerance, cap);
         }
         catch (const NumericalFailure &)
         {
           if (attempt > 0 || amg_iterations == 0)
             throw;
+          // the iterations spent on the stale preconditioner count too
+          it.krylov_u += cap;
+          r.krylov_u += cap;
           amg_valid = false;
           continue;
         }
