@@ -4,8 +4,8 @@
 #   bash scripts/run-tests.sh [ctest arguments, e.g. -R elasticity]
 #
 # Without arguments: the default suite, every test except those labelled
-# 'extended' (penetration initiation and convergence studies, 20-40 min
-# each: run them with  bash scripts/run-tests.sh -L extended), 'long' (the
+# 'extended' (the penetration convergence study, ~6 min: run it with
+# bash scripts/run-tests.sh -L extended), 'long' (the
 # 3D phase-field penny, the time-stepper and the kill tests, ~12 min:
 # -L long) and 'fuzz' (the full fuzz set: -L fuzz).
 #

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Time-step, mesh and rank independence of a growing Li filament (issue
-17; label long). The headline run parameter_files/penetration_2d.prm (LPS
+17; label extended, ~6 min). The headline run parameter_files/penetration_2d.prm (LPS
 glass, c = 5 um edge defect, 100 um slab, 10 A/m^2) is stopped at a crack
 size of 30 um (`Final crack size`); the quantity compared is the time at
 which the crack size passes 25 um (linear between steps):

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Initiation of Li penetration matches the sharp model (issue 17; label
-long). For lps_glass and llzto_single_crystal and edge defects of c = 5 and
+"""Initiation of Li penetration matches the sharp model (issue 17; in the
+default suite, ~1 min). For lps_glass and llzto_single_crystal and edge defects of c = 5 and
 10 um at the Li electrode of a 100 um slab (2D, 2 ranks):
 - the sharp-crack critical current density i_c,sealed(c) comes from lipen's
   own electrochemistry (Study/Type = single, critical-current search) on the

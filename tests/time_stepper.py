@@ -32,7 +32,10 @@ crack (volume control, l = 0.04, 14 steps):
   uninterrupted result (1e-6);
 - a restart that changes the physics (Phase field/Length scale) is refused
   with exit status 2 naming the entry and without touching the output; one
-  that only changes End time is accepted and the change is listed.
+  that only changes End time is accepted and the change is listed;
+- a checkpoint of another version (its parameters.prm without an entry of
+  this version, or with an entry this version does not have) is refused
+  with exit status 2 naming the entry and the version, output untouched.
 Usage: time_stepper.py LIPEN WORKDIR SOURCE_DIR
 """
 import csv
@@ -260,6 +263,34 @@ chk.check(status == 0 and "End time: 1 -> 0.8" in stdout and s and
           abs(s["time"] - 0.8) < 1e-12,
           "restart with End time 0.8 accepted and listed (%d) %s" %
           (status, stderr[-200:]))
+
+# --- a checkpoint written by another version of lipen --------------------
+# (parameters.prm of a checkpoint lists every entry of the version that
+# wrote it: one without `Residual stiffness` is an older version's, one
+# with an unknown entry a newer one's)
+stored = open(os.path.join(ckpt, "parameters.prm")).read()
+for name, text, key in [
+        ("older", re.sub(r"(?m)^\s*set Residual stiffness\s*=.*\n", "",
+                         stored), "Phase field/Residual stiffness"),
+        ("newer", re.sub(r"(?m)^(subsection Phase field\n)",
+                         r"\1  set Entry of a later version = 1\n", stored),
+         "Phase field/Entry of a later version")]:
+    chk.check(text != stored, "%s: the checkpoint's parameters edited" % name)
+    other = os.path.join(work, "checkpoint_" + name)
+    shutil.rmtree(other, ignore_errors=True)
+    shutil.copytree(ckpt, other)
+    with open(os.path.join(other, "parameters.prm"), "w") as f:
+        f.write(text)
+    status, _, stderr, _ = run_lipen(
+        lipen, 2, [prm] + set_args(base) + ["--restart=" + other], out)
+    chk.check(status == 2 and key in stderr and
+              "another version of lipen" in stderr and
+              stderr.count("lipen: error") == 1,
+              "restart from a checkpoint of an %s version refused: %s" %
+              (name, stderr.strip()[-300:]))
+    chk.check(open(os.path.join(out, "summary.json")).read() == before,
+              "the refused restart (%s version) left summary.json alone" %
+              name)
 
 # --- checkpoints by wall time, the newest two kept ------------------------
 out = os.path.join(work, "by_minutes")

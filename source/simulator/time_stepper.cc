@@ -144,10 +144,28 @@ namespace lipen
              key == "Phase field/End time" ||
              key == "Phase field/Output interval";
     };
+    // an entry that only one side knows: the checkpoint was written by
+    // another version of lipen, whose fields and columns may differ too
+    const auto other_version =
+      [](const std::string &key, const std::string &where)
+    {
+      return InputError(
+        "parameter '" + key + "' is " + where +
+        ": the checkpoint was written by another version of lipen (" +
+        "a checkpoint is read only by the version that wrote it); "
+        "continue with that version or start a new run");
+    };
     std::vector<std::string> changes;
+    for (const auto &[key, value] : a)
+      if (b.find(key) == b.end() && !harmless(key))
+        throw other_version(key,
+                            "in the checkpoint but not an entry of this "
+                            "version");
     for (const auto &[key, value] : b)
     {
-      const auto it  = a.find(key);
+      const auto it = a.find(key);
+      if (it == a.end() && !harmless(key))
+        throw other_version(key, "not in the checkpoint");
       const auto old = it == a.end() ? std::string("(not set)") : it->second;
       if (old == value)
         continue;
