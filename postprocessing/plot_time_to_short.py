@@ -16,6 +16,13 @@ varied entries; the charge passed per electrode area until then; and the
 penetration depth against time of every case. Writes SWEEP_DIR/
 time_to_short.png (or --out) and SWEEP_DIR/time_to_short.csv. Exits with a
 one-line message (status 2) on a missing or malformed input.
+
+A sweep over `Phase field/Length scale` (a convergence study; then l is
+the x axis) is also extrapolated to l -> 0, per line of the other varied
+entries, with t(l) = t0 + a l^q: first order (q = 1) through the two
+smallest l, and with the order q fitted exactly through the three
+smallest l (needs a monotone sequence). The results go to SWEEP_DIR/
+time_to_short_extrapolation.csv and to the first panel (linear axes).
 """
 
 import argparse
@@ -38,6 +45,7 @@ except ImportError as e:
 
 I_KEY = "Electrochemistry/Applied current density"
 C_KEY = "Geometry/Defect size"
+L_KEY = "Phase field/Length scale"
 
 
 def fail(message):
@@ -77,6 +85,43 @@ def time_at_depth(rows, depth):
     return None
 
 
+def extrapolate(ells, times):
+    """t(l) = t0 + a l^q through the convergence sequence (ells, times):
+    {'t0_first_order': from the two smallest l with q = 1, 't0': , 'q':
+    from the three smallest with q solved for}; None where there are too
+    few points or the three are not monotone in l."""
+    pts = sorted(zip(ells, times))
+    out = {"t0_first_order": None, "t0": None, "q": None, "a": None}
+    if len(pts) < 2:
+        return out
+    (l1, t1), (l2, t2) = pts[0], pts[1]
+    out["t0_first_order"] = (l2 * t1 - l1 * t2) / (l2 - l1)
+    if len(pts) < 3:
+        return out
+    l3, t3 = pts[2]
+    if not (t3 - t2) * (t2 - t1) > 0:
+        return out
+    ratio = (t3 - t2) / (t2 - t1)
+
+    # (l3^q - l2^q) / (l2^q - l1^q) grows monotonically with q: bisection
+    def r(q):
+        return (l3**q - l2**q) / (l2**q - l1**q)
+
+    lo, hi = 1e-3, 20.0
+    if not r(lo) < ratio < r(hi):
+        return out
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if r(mid) < ratio:
+            lo = mid
+        else:
+            hi = mid
+    q = 0.5 * (lo + hi)
+    a = (t2 - t1) / (l2**q - l1**q)
+    out.update(q=q, a=a, t0=t1 - a * l1**q)
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser(
         description="Plot the time to penetrate the separator against the "
@@ -95,8 +140,8 @@ def main():
     if not varied:
         fail(f"{args.directory}/study.csv is not a sweep of a time-dependent "
              "model")
-    x_key = I_KEY if I_KEY in varied else (C_KEY if C_KEY in varied
-                                           else varied[0])
+    x_key = next((k for k in (L_KEY, I_KEY, C_KEY) if k in varied),
+                 varied[0])
     others = [k for k in varied if k != x_key]
     height = separator_height(args.directory)
     depth = args.fraction * height
@@ -111,7 +156,13 @@ def main():
                 short = json.load(f).get("time_to_short_circuit_s")
         except (OSError, ValueError):
             short = None
-        i = float(stats[-1]["applied_current_density_A_per_m2"])
+        if not stats:
+            fail(f"{args.directory}/{r['case']}/statistics.csv has no rows")
+        try:
+            i = float(stats[-1]["applied_current_density_A_per_m2"])
+        except (KeyError, TypeError, ValueError):
+            fail(f"{args.directory}/{r['case']}/statistics.csv has no "
+                 "applied_current_density_A_per_m2 (not a penetration run)")
         t = time_at_depth(stats, depth)
         cases.append({"x": float(r[x_key]),
                       "series": ", ".join(f"{k.split('/')[-1]} = {r[k]}"
@@ -121,20 +172,34 @@ def main():
 
     fig, ax = plt.subplots(1, 3, figsize=(17, 5))
     x_label = {I_KEY: "applied current density [A/m^2]",
-               C_KEY: "defect size c [m]"}.get(x_key, x_key)
+               C_KEY: "defect size c [m]",
+               L_KEY: "phase-field length scale l [m]"}.get(x_key, x_key)
+    fits = {}
     for n, series in enumerate(dict.fromkeys(c["series"] for c in cases)):
         sel = sorted((c for c in cases if c["series"] == series),
                      key=lambda c: c["x"])
         ok = [c for c in sel if c["t"] is not None]
         style = "o-" if n == 0 else "s--"
         name = series or "all cases"
-        ax[0].loglog([c["x"] for c in ok], [c["t"] for c in ok], style,
-                     label=f"{name}: tip at {args.fraction:g} H")
+        plot0 = ax[0].plot if x_key == L_KEY else ax[0].loglog
+        plot0([c["x"] for c in ok], [c["t"] for c in ok], style,
+              label=f"{name}: tip at {args.fraction:g} H")
+        if x_key == L_KEY:
+            fit = extrapolate([c["x"] for c in ok], [c["t"] for c in ok])
+            fits[series] = (fit, ok)
+            if fit["t0"] is not None:
+                xs = [min(c["x"] for c in ok) * k / 50 for k in range(51)]
+                ax[0].plot(xs, [fit["t0"] + fit["a"] * x**fit["q"]
+                                for x in xs], "k:", lw=0.8)
+                ax[0].plot([0], [fit["t0"]], "k^",
+                           label=f"{name}: l -> 0, q = {fit['q']:.2f}")
+            if fit["t0_first_order"] is not None:
+                ax[0].plot([0], [fit["t0_first_order"]], "kv",
+                           label=f"{name}: l -> 0, first order")
         shorts = [c for c in sel if c["short"] is not None]
         if shorts:
-            ax[0].loglog([c["x"] for c in shorts],
-                         [c["short"] for c in shorts], "k*", ms=10,
-                         label=f"{name}: short circuit")
+            plot0([c["x"] for c in shorts], [c["short"] for c in shorts],
+                  "k*", ms=10, label=f"{name}: short circuit")
         ax[1].semilogx([c["x"] for c in ok],
                        [c["i"] * c["t"] / 36000.0 for c in ok], style,
                        label=name)
@@ -144,6 +209,8 @@ def main():
                         for s in c["stats"]],
                        label=f"{name}, {x_key.split('/')[-1]} = {c['x']:g}")
     ax[0].set_xlabel(x_label)
+    if x_key == L_KEY and cases:
+        ax[0].set_xlim(left=-0.03 * max(c["x"] for c in cases))
     ax[0].set_ylabel("time [s]")
     ax[0].set_title(f"time for the tip to cross {args.fraction:g} of the "
                     f"{height * 1e6:g} um separator")
@@ -181,6 +248,35 @@ def main():
                 "" if c["short"] is None else "%.6g" % c["short"]))
     os.replace(path + ".tmp", path)
     print(f"wrote {out} and {path}")
+
+    if x_key == L_KEY:
+        path = os.path.join(args.directory, "time_to_short_extrapolation.csv")
+
+        def g(v):
+            return "" if v is None else "%.6g" % v
+
+        with open(path + ".tmp", "w") as f:
+            f.write(f"# lipen penetration sweep over the length scale: the "
+                    f"time [s] at which the tip crossed {args.fraction:g} of "
+                    f"the separator, extrapolated to l -> 0 with t = t0 + a "
+                    f"l^q (first order through the two smallest l; q fitted "
+                    f"through the three smallest; empty: too few or not "
+                    f"monotone)\n")
+            f.write("series,cases,l_smallest_m,time_smallest_l_s,"
+                    "t0_first_order_s,t0_s,order_q\n")
+            for series, (fit, ok) in fits.items():
+                finest = min(ok, key=lambda c: c["x"]) if ok else None
+                f.write('"%s",%d,%s,%s,%s,%s,%s\n' % (
+                    series, len(ok), g(finest and finest["x"]),
+                    g(finest and finest["t"]), g(fit["t0_first_order"]),
+                    g(fit["t0"]), g(fit["q"])))
+                fitted = ("no fitted order (fewer than 3 cases or not "
+                          "monotone)" if fit["t0"] is None else
+                          f"{g(fit['t0'])} s (order {g(fit['q'])})")
+                print(f"{series or 'all cases'}: l -> 0: "
+                      f"{g(fit['t0_first_order'])} s (first order), {fitted}")
+        os.replace(path + ".tmp", path)
+        print(f"wrote {path}")
 
 
 if __name__ == "__main__":

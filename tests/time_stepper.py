@@ -286,7 +286,7 @@ for name, text, key in [
     chk.check(status == 2 and key in stderr and
               "another version of lipen" in stderr and
               stderr.count("lipen: error") == 1,
-              "restart from a checkpoint of an %s version refused: %s" %
+              "restart from a checkpoint of another (%s) version refused: %s" %
               (name, stderr.strip()[-300:]))
     chk.check(open(os.path.join(out, "summary.json")).read() == before,
               "the refused restart (%s version) left summary.json alone" %

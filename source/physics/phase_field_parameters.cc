@@ -213,10 +213,14 @@ namespace lipen
     prm.declare_entry(
       "Energy split",
       "none",
-      Patterns::Selection("none|volumetric-deviatoric|spectral"),
+      Patterns::Selection("none|volumetric-deviatoric|spectral|hybrid"),
       "Which part of the strain energy is degraded by g(d): all of it "
       "(none), the volumetric expansion plus the deviatoric part (Amor), "
-      "or the positive principal strains (Miehe, spectral).");
+      "or the positive principal strains (Miehe, spectral). hybrid "
+      "(Ambati et al. 2015): Amor's expansion and deviatoric energy drive "
+      "the damage, the stress is degraded as with none (a linear, well "
+      "conditioned displacement problem, e.g. for 3D penetration runs; "
+      "not variational: the energy balance is not exact).");
     prm.declare_entry("Length scale",
                       "0",
                       Patterns::Double(0., 1e3),

@@ -9,7 +9,10 @@
 // - the 2D split equals the 3D split of the same strain with eps_zz = 0,
 //   and out_of_plane_stress() equals the 3D sigma_zz (1e-12);
 // - pure compression eps = -I keeps its volumetric energy undegraded
-//   (volumetric-deviatoric: psi- = K/2 tr^2) or all of it (spectral: psi+ = 0).
+//   (volumetric-deviatoric: psi- = K/2 tr^2) or all of it (spectral: psi+ = 0);
+// - degraded_energy() has degraded_stress() as its derivative (1e-6);
+// - hybrid: psi+- (the driving force) are Amor's, the stress is g sigma
+//   of `none` (1e-12), so the stress is not Amor's wherever tr eps < 0.
 #include <lipen/physics/energy_split.h>
 
 #include "check.h"
@@ -89,6 +92,50 @@ namespace
               1e-6 * (lambda + 2 * mu) * a.norm() * b.norm(),
             name + ": tangent is symmetric");
 
+      for (unsigned int k = 0; k < dim; ++k)
+        for (unsigned int l = k; l < dim; ++l)
+        {
+          SymmetricTensor<2, dim> E;
+          E[k][l]        = 1;
+          const double f = k == l ? 1. : 0.5;
+          const double dW =
+            f *
+            (lipen::degraded_energy<dim>(eps + h * E, g, lambda, mu, split) -
+             lipen::degraded_energy<dim>(eps - h * E, g, lambda, mu, split)) /
+            (2 * h);
+          const double sig =
+            lipen::degraded_stress<dim>(eps, g, lambda, mu, split)[k][l];
+          check(std::abs(dW - sig) < 1e-6 * 1e-3 * (lambda + 2 * mu),
+                name + ": degraded stress = d(degraded energy)/deps");
+        }
+      if (split == lipen::EnergySplit::hybrid)
+      {
+        const auto amor =
+          lipen::split_energy<dim>(eps,
+                                   lambda,
+                                   mu,
+                                   lipen::EnergySplit::volumetric_deviatoric);
+        const auto iso = lipen::degraded_stress<dim>(eps,
+                                                     1.,
+                                                     lambda,
+                                                     mu,
+                                                     lipen::EnergySplit::none);
+        const auto sh  = lipen::degraded_stress<dim>(eps, g, lambda, mu, split);
+        check(s.psi_plus == amor.psi_plus && s.psi_minus == amor.psi_minus,
+              name + ": driving force of Amor's split");
+        check((sh - g * iso).norm() <= 1e-12 * iso.norm(),
+              name + ": stress g sigma of none");
+        if (tr < -1e-6)
+          check((sh - lipen::degraded_stress<dim>(
+                        eps,
+                        g,
+                        lambda,
+                        mu,
+                        lipen::EnergySplit::volumetric_deviatoric))
+                    .norm() > 1e-3 * sh.norm(),
+                name + ": in compression not Amor's stress");
+      }
+
       const auto s2 =
         lipen::degraded_stress<dim>(3.7 * eps, g, lambda, mu, split);
       check((s2 - 3.7 * lipen::degraded_stress<dim>(eps, g, lambda, mu, split))
@@ -124,7 +171,8 @@ namespace
     if (split == lipen::EnergySplit::spectral)
       check(s.psi_plus == 0 && s.psi_minus > 0,
             name + ": compression is not degraded");
-    if (split == lipen::EnergySplit::volumetric_deviatoric)
+    if (split == lipen::EnergySplit::volumetric_deviatoric ||
+        split == lipen::EnergySplit::hybrid)
       check(std::abs(s.psi_minus - 0.5 * (lambda + 2 * mu / 3) * tr * tr) <=
               1e-15,
             name + ": volumetric compression is not degraded");
@@ -140,7 +188,8 @@ main()
        {std::pair{lipen::EnergySplit::none, std::string("none")},
         std::pair{lipen::EnergySplit::volumetric_deviatoric,
                   std::string("volumetric-deviatoric")},
-        std::pair{lipen::EnergySplit::spectral, std::string("spectral")}})
+        std::pair{lipen::EnergySplit::spectral, std::string("spectral")},
+        std::pair{lipen::EnergySplit::hybrid, std::string("hybrid")}})
   {
     run<2>(split, name);
     run<3>(split, name);

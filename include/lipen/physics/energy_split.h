@@ -22,7 +22,19 @@ namespace lipen
    *               psi- = K/2 <tr eps>-^2;
    *  - spectral (Miehe et al. 2010), eps = sum eps_i n_i (x) n_i:
    *               psi+ = lambda/2 <tr eps>+^2 + mu sum <eps_i>+^2,
-   *               psi- = lambda/2 <tr eps>-^2 + mu sum <eps_i>-^2.
+   *               psi- = lambda/2 <tr eps>-^2 + mu sum <eps_i>-^2;
+   *  - hybrid (Ambati, Gerasimov, De Lorenzis 2015): psi+- of the
+   *               volumetric-deviatoric split drive the damage (the history
+   *               field H = max psi+), but the stress is the isotropically
+   *               degraded g sigma(eps) of `none`, and the elastic energy
+   *               g psi. The displacement problem stays linear, with the
+   *               conditioning of `none` (Amor's K kept in compression
+   *               makes the broken band nearly incompressible, K/(g mu) up
+   *               to 1/k, which CG + GAMG does not solve in 3D), while
+   *               compression does not drive the damage. Not variational:
+   *               u minimises the `none` energy, d sees psi+ of Amor, so
+   *               the energy balance elastic + fracture - work = const holds
+   *               only to the difference of the two.
    *
    * In 2D (plane strain) eps_zz = 0: the deviator is the 3D one
    * (eps_d:eps_d = eps:eps - tr(eps)^2/3) and the third principal strain is
@@ -30,20 +42,31 @@ namespace lipen
    * ones. The stresses are sigma+- = d psi+- / d eps; each part is
    * positively homogeneous of degree 2 in eps, so sigma(s eps) = s sigma(eps)
    * for s > 0. The tangent of the degraded stress g sigma+ + sigma- is
-   * exact for `none` and `volumetric-deviatoric` and a central difference of
-   * the stress for `spectral`.
+   * exact for `none`, `volumetric-deviatoric` and `hybrid` and a central
+   * difference of the stress for `spectral`. degraded_energy() is the
+   * elastic energy density whose derivative is degraded_stress().
    */
   enum class EnergySplit
   {
     none,
     volumetric_deviatoric,
-    spectral
+    spectral,
+    hybrid
   };
 
   inline const std::pair<EnergySplit, const char *> energy_split_names[] = {
     {EnergySplit::none, "none"},
     {EnergySplit::volumetric_deviatoric, "volumetric-deviatoric"},
-    {EnergySplit::spectral, "spectral"}};
+    {EnergySplit::spectral, "spectral"},
+    {EnergySplit::hybrid, "hybrid"}};
+
+  /// Whether the degraded stress is linear in the strain (the
+  /// displacement problem at a fixed damage is linear).
+  inline bool
+  stress_linear_in_strain(const EnergySplit split)
+  {
+    return split == EnergySplit::none || split == EnergySplit::hybrid;
+  }
 
   inline std::string
   to_string(const EnergySplit split)
@@ -79,6 +102,7 @@ namespace lipen
         s.sigma_plus = lambda * tr * I + 2. * mu * eps;
         break;
       case EnergySplit::volumetric_deviatoric:
+      case EnergySplit::hybrid: // drives d with Amor's psi+
       {
         const double K    = lambda + 2. * mu / 3.;
         const auto   dev  = eps - (tr / 3.) * I; // in-plane part in 2D
@@ -122,7 +146,25 @@ namespace lipen
                   const EnergySplit                      split)
   {
     const auto s = split_energy(eps, lambda, mu, split);
+    if (split == EnergySplit::hybrid)
+      return g * (s.sigma_plus + s.sigma_minus);
     return g * s.sigma_plus + s.sigma_minus;
+  }
+
+  /// Elastic energy density of the degraded stress: g psi+ + psi- (hybrid:
+  /// g psi).
+  template <int dim>
+  double
+  degraded_energy(const dealii::SymmetricTensor<2, dim> &eps,
+                  const double                           g,
+                  const double                           lambda,
+                  const double                           mu,
+                  const EnergySplit                      split)
+  {
+    const auto s = split_energy(eps, lambda, mu, split);
+    if (split == EnergySplit::hybrid)
+      return g * (s.psi_plus + s.psi_minus);
+    return g * s.psi_plus + s.psi_minus;
   }
 
   /// sigma_zz of the degraded stress in plane strain (eps_zz = 0, which is
@@ -142,6 +184,7 @@ namespace lipen
     switch (split)
     {
       case EnergySplit::none:
+      case EnergySplit::hybrid:
         return g * lambda * tr;
       case EnergySplit::volumetric_deviatoric:
       {
@@ -171,6 +214,7 @@ namespace lipen
     switch (split)
     {
       case EnergySplit::none:
+      case EnergySplit::hybrid:
         return g * (lambda * IxI + 2. * mu * Isym);
       case EnergySplit::volumetric_deviatoric:
       {

@@ -494,7 +494,7 @@ namespace lipen
         trial.add(alpha, delta);
         u       = trial;
         res_new = assemble_u(false, pv);
-        if (res_new < res || split == EnergySplit::none)
+        if (res_new < res || stress_linear_in_strain(split))
           break;
       }
       res         = res_new;
@@ -1393,8 +1393,8 @@ namespace lipen
           }
           const double dc = std::clamp(c.dv[q], 0., 1.);
           const double g  = (1. - dc) * (1. - dc) + prm.residual_stiffness;
-          const auto   s  = split_energy<dim>(c.eps[q], lambda, mu, split);
-          Eel += (g * s.psi_plus + s.psi_minus) * c.u.JxW(q);
+          Eel +=
+            degraded_energy<dim>(c.eps[q], g, lambda, mu, split) * c.u.JxW(q);
           Efr += Gc / prm.c_w() *
                  ((at1 ? dc : dc * dc) / ell + ell * (c.dg[q] * c.dg[q])) *
                  c.u.JxW(q);
