@@ -136,7 +136,15 @@ namespace lipen
     return s;
   }
 
-  /// Degraded stress g sigma+ + sigma-.
+  /// The factor of psi- and sigma- in the degraded energy and stress: 1,
+  /// but g for hybrid, whose stress and energy are those of `none`.
+  inline double
+  minus_part_factor(const double g, const EnergySplit split)
+  {
+    return split == EnergySplit::hybrid ? g : 1.;
+  }
+
+  /// Degraded stress g sigma+ + sigma- (hybrid: g sigma).
   template <int dim>
   dealii::SymmetricTensor<2, dim>
   degraded_stress(const dealii::SymmetricTensor<2, dim> &eps,
@@ -146,9 +154,7 @@ namespace lipen
                   const EnergySplit                      split)
   {
     const auto s = split_energy(eps, lambda, mu, split);
-    if (split == EnergySplit::hybrid)
-      return g * (s.sigma_plus + s.sigma_minus);
-    return g * s.sigma_plus + s.sigma_minus;
+    return g * s.sigma_plus + minus_part_factor(g, split) * s.sigma_minus;
   }
 
   /// Elastic energy density of the degraded stress: g psi+ + psi- (hybrid:
@@ -162,9 +168,7 @@ namespace lipen
                   const EnergySplit                      split)
   {
     const auto s = split_energy(eps, lambda, mu, split);
-    if (split == EnergySplit::hybrid)
-      return g * (s.psi_plus + s.psi_minus);
-    return g * s.psi_plus + s.psi_minus;
+    return g * s.psi_plus + minus_part_factor(g, split) * s.psi_minus;
   }
 
   /// sigma_zz of the degraded stress in plane strain (eps_zz = 0, which is
