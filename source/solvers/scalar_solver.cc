@@ -6,6 +6,8 @@
 
 #include <petscksp.h>
 
+#include <algorithm>
+
 namespace lipen
 {
   PreconditionerKind
@@ -95,6 +97,31 @@ namespace lipen
     needs_setup = true;
   }
 
+  void
+  ScalarSolver::reset()
+  {
+    ksp.reset();
+    needs_setup = true;
+  }
+
+  void
+  ScalarSolver::update_matrix(dealii::PETScWrappers::MPI::SparseMatrix &matrix)
+  {
+    const bool keep = used == PreconditionerKind::amg && !needs_setup &&
+                      !stale && ksp.get() != nullptr &&
+                      ksp.refresh_if_same(matrix.petsc_matrix());
+    if (!keep)
+    {
+      set_matrix(matrix);
+      return;
+    }
+    // refresh_if_same() set the new operator; keep the hierarchy
+    check_petsc(KSPSetReusePreconditioner(static_cast<KSP>(ksp.get()),
+                                          PETSC_TRUE),
+                "KSPSetReusePreconditioner");
+    fresh = false;
+  }
+
   LinearSolveStatistics
   ScalarSolver::solve(dealii::PETScWrappers::MPI::Vector       &x,
                       const dealii::PETScWrappers::MPI::Vector &b,
@@ -120,6 +147,10 @@ namespace lipen
                                " of a scalar system failed; " + what_to_change);
       needs_setup         = false;
       stats.setup_seconds = timer.wall_time();
+      ++setups;
+      fresh            = true;
+      stale            = false;
+      fresh_iterations = 0;
       check_petsc(KSPSetReusePreconditioner(k, PETSC_TRUE),
                   "KSPSetReusePreconditioner");
     }
@@ -137,6 +168,10 @@ namespace lipen
     PetscInt its;
     KSPGetIterationNumber(k, &its);
     stats.iterations = static_cast<unsigned int>(its);
+    if (fresh)
+      fresh_iterations = std::max(fresh_iterations, stats.iterations);
+    else if (2 * stats.iterations > 3 * fresh_iterations + 4)
+      stale = true;
     PetscReal rnorm;
     KSPGetResidualNorm(k, &rnorm);
     stats.residual = rnorm;

@@ -12,6 +12,12 @@
 //  - after the values of the same matrix change in place (A -> A + sI),
 //    set_matrix() again solves the new system (residual below the
 //    tolerance; the LU refactorised: at most 2 iterations);
+//  - update_matrix() after an in-place change keeps the BoomerAMG hierarchy
+//    (no new set-up) and still solves the new system; once a solve with the
+//    kept hierarchy needs more than 3/2 of the iterations (+ 2) of the
+//    fresh one (A -> A + 1e5 I), the next update_matrix() rebuilds it, and
+//    the rebuilt one needs fewer iterations; for the LU, update_matrix()
+//    always refactorises (at most 2 iterations);
 //  - automatic chooses direct for dim = 2 at or below direct_limit() rows
 //    and amg in 3D;
 //  - a too small iteration limit throws NumericalFailure (CG + AMG cannot
@@ -156,6 +162,65 @@ main(int argc, char **argv)
             " iterations",
           root);
     shift_diagonal(-50.);
+  }
+
+  // update_matrix(): the AMG hierarchy kept while it stays good
+  for (const auto kind :
+       {lipen::PreconditionerKind::amg, lipen::PreconditionerKind::direct})
+  {
+    const std::string name =
+      kind == lipen::PreconditionerKind::amg ? "amg" : "direct";
+    const bool                 amg = kind == lipen::PreconditionerKind::amg;
+    PETScWrappers::MPI::Vector x(owned, comm);
+    {
+      // a small change (1e-6 of the diagonal): kept (amg), refactorised (LU)
+      lipen::ScalarSolver solver(comm, 2, "lipen_test_");
+      solver.set_kind(kind);
+      solver.set_matrix(A);
+      const auto s0 = solver.solve(x, b, tol, 2000, "test");
+      shift_diagonal(8.);
+      solver.update_matrix(A);
+      x             = 0;
+      const auto s1 = solver.solve(x, b, tol, 2000, "test");
+      check(residual(x) <= 1e-7 * b.l2_norm() &&
+              solver.n_setups() == (amg ? 1u : 2u) &&
+              (amg || s1.iterations <= 2),
+            name + ": update_matrix() after a small change: residual " +
+              sci(residual(x)) + " in " + std::to_string(s1.iterations) +
+              " iterations (fresh: " + std::to_string(s0.iterations) + "), " +
+              std::to_string(solver.n_setups()) + " set-up(s)",
+            root);
+      shift_diagonal(-8.);
+    }
+    {
+      // a large change (A + 1e5 I): CG with the kept hierarchy needs more
+      // than 3/2 of the fresh iterations + 2, so the next update_matrix()
+      // rebuilds it, and the rebuilt one needs fewer
+      lipen::ScalarSolver solver(comm, 2, "lipen_test_");
+      solver.set_kind(kind);
+      solver.set_matrix(A);
+      x             = 0;
+      const auto s0 = solver.solve(x, b, tol, 2000, "test");
+      shift_diagonal(1e5);
+      solver.update_matrix(A);
+      x                  = 0;
+      const auto s2      = solver.solve(x, b, tol, 2000, "test");
+      const auto setups2 = solver.n_setups();
+      solver.update_matrix(A);
+      x             = 0;
+      const auto s3 = solver.solve(x, b, tol, 2000, "test");
+      check(residual(x) <= 1e-7 * b.l2_norm() &&
+              (amg ?
+                 (setups2 == 1 && 2 * s2.iterations > 3 * s0.iterations + 4 &&
+                  solver.n_setups() == 2 && s3.iterations < s2.iterations) :
+                 (solver.n_setups() == 3 && s3.iterations <= 2)),
+            name + ": after A + 1e5 I: " + std::to_string(s2.iterations) +
+              " iterations (fresh on A: " + std::to_string(s0.iterations) +
+              "), then " + std::to_string(s3.iterations) + " with " +
+              std::to_string(solver.n_setups()) + " set-ups in all",
+            root);
+      shift_diagonal(-1e5);
+    }
   }
 
   {

@@ -286,10 +286,13 @@ namespace lipen
     dealii::AffineConstraints<double>        constraints;
     dealii::PETScWrappers::MPI::SparseMatrix matrix;
     dealii::PETScWrappers::MPI::Vector       solution; // ghosted
-    double                                   phi_s    = 0;
-    double                                   p_defect = 0;
-    DefectPressure                           last_pressure;
-    bool                                     initialised = false;
+    /// the last Newton step's bordered columns A^-1 b_phi, A^-1 b_p: the
+    /// start of CG for the next ones (empty after setup())
+    dealii::PETScWrappers::MPI::Vector last_x_phi, last_x_p;
+    double                             phi_s    = 0;
+    double                             p_defect = 0;
+    DefectPressure                     last_pressure;
+    bool                               initialised = false;
     // diffuse Li body (null: the defect faces)
     const dealii::DoFHandler<dim>             *diffuse_dofs   = nullptr;
     const dealii::PETScWrappers::MPI::Vector  *diffuse_damage = nullptr;

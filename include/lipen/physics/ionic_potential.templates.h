@@ -259,6 +259,9 @@ namespace lipen
                                   locally_relevant,
                                   comm);
     solution.reinit(locally_owned, locally_relevant, comm);
+    last_x_phi.clear();
+    last_x_p.clear();
+    linear_solver.reset();
     initialised = false;
   }
 
@@ -578,31 +581,52 @@ namespace lipen
                                m.str());
       }
       ++stats.newton_iterations;
-      // bordered Newton step: A x0 = -R, A x_k = b_k (one preconditioner)
-      linear_solver.set_matrix(matrix);
-      const auto linear_solve =
-        [&](PETScWrappers::MPI::Vector &x, const PETScWrappers::MPI::Vector &b)
+      // bordered Newton step: A x0 = -R, A x_k = b_k (one preconditioner;
+      // the AMG hierarchy of an earlier Newton step is kept while CG
+      // converges as fast with it, see ScalarSolver::update_matrix())
+      linear_solver.update_matrix(matrix);
+      // start: zero, or (the bordered columns, which change little from
+      // one Newton step or staggered iteration to the next) the last ones
+      const auto linear_solve = [&](PETScWrappers::MPI::Vector       &x,
+                                    const PETScWrappers::MPI::Vector &b,
+                                    PETScWrappers::MPI::Vector       *last)
       {
-        x.reinit(locally_owned, comm);
+        const bool warm = last != nullptr && last->size() == matrix.m();
+        if (warm)
+        {
+          x.reinit(*last, true);
+          x = *last;
+        }
+        else
+          x.reinit(locally_owned, comm);
         const double bnorm = b.l2_norm();
         if (bnorm == 0)
-          return;
-        const auto s = linear_solver.solve(
-          x,
-          b,
-          parameters.linear_tolerance * bnorm,
-          2000,
-          "parameter 'Electrochemistry/Linear solver tolerance': raise the "
-          "tolerance");
-        stats.linear_iterations += s.iterations;
+          x = 0;
+        else
+        {
+          const auto s = linear_solver.solve(
+            x,
+            b,
+            parameters.linear_tolerance * bnorm,
+            2000,
+            "parameter 'Electrochemistry/Linear solver tolerance': raise the "
+            "tolerance");
+          stats.linear_iterations += s.iterations;
+        }
+        if (last != nullptr)
+        {
+          if (!warm)
+            last->reinit(x, true);
+          *last = x;
+        }
       };
       PETScWrappers::MPI::Vector minus_r(a.residual), x0, x_phi, x_p;
       minus_r *= -1.;
-      linear_solve(x0, minus_r);
+      linear_solve(x0, minus_r, nullptr);
       if (phi_unknown)
-        linear_solve(x_phi, a.b_phi);
+        linear_solve(x_phi, a.b_phi, &last_x_phi);
       if (p_unknown)
-        linear_solve(x_p, a.b_p);
+        linear_solve(x_p, a.b_p, &last_x_p);
 
       // Schur complement on the scalar unknowns
       double dphi = 0, dp = 0;

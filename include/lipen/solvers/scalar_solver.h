@@ -67,6 +67,33 @@ namespace lipen
     void
     set_matrix(dealii::PETScWrappers::MPI::SparseMatrix &matrix);
 
+    /**
+     * Like set_matrix(), but when @p matrix is the matrix of the last
+     * set_matrix() with new values and BoomerAMG is in use, the hierarchy
+     * of the earlier values is kept as CG's preconditioner while it stays
+     * good: it is rebuilt once a solve since the last set-up has needed
+     * more than 3/2 of the most iterations (+ 2) that a solve needed with
+     * the fresh hierarchy. For the Newton steps of the ionic potential,
+     * whose Jacobian changes only by the Butler-Volmer terms at the Li
+     * interfaces. An LU is always refactorised (CG with a stale LU is
+     * not an exact solve).
+     */
+    void
+    update_matrix(dealii::PETScWrappers::MPI::SparseMatrix &matrix);
+
+    /// forget the matrix and preconditioner (a new mesh): the next solve
+    /// needs set_matrix()
+    void
+    reset();
+
+    /// preconditioner set-ups (AMG or LU) since construction (for tests and
+    /// statistics)
+    unsigned int
+    n_setups() const
+    {
+      return setups;
+    }
+
     /// Solve to the absolute residual @p tolerance in @p max_iterations;
     /// throws NumericalFailure (with @p what_to_change appended) if not.
     LinearSolveStatistics
@@ -84,5 +111,12 @@ namespace lipen
     PreconditionerKind used = PreconditionerKind::amg;
     KspOwner           ksp;
     bool               needs_setup = true;
+    unsigned int       setups      = 0;
+    /// most iterations of a solve with the fresh preconditioner (the solves
+    /// between its set-up and the next update_matrix()), and whether a
+    /// later solve needed clearly more (update_matrix() then rebuilds it)
+    unsigned int fresh_iterations = 0;
+    bool         fresh            = true;
+    bool         stale            = false;
   };
 } // namespace lipen
