@@ -41,9 +41,8 @@ namespace lipen
   void
   ScalarSolver::set_kind(const PreconditionerKind k)
   {
-    ksp.reset();
-    kind        = k;
-    needs_setup = true;
+    reset();
+    kind = k;
   }
 
   void
