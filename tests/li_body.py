@@ -38,7 +38,8 @@ r < 5 um, mirrored by the symmetry plane):
   `detached_at_electrode` (the detached damage in the cells at the
   electrode) is > 0 and below detached_damage at every step and lipen
   prints its warning once; the other discs have detached_at_electrode = 0
-  and no warning.
+  and no warning; `li_bodies` (the Li bodies at the electrode) is 2 at
+  every step of this run and 1 at every step of the three others.
 - bad input: an Initial damage that does not parse, that is infinite at a
   node, or that comes with a notch is refused naming the entry, exit 2.
 Usage: li_body.py LIPEN WORKDIR SOURCE_DIR
@@ -267,6 +268,16 @@ if sec and iso and con and join:
               all(warnings[n] == 0 for n, _ in others),
               "no detached_at_electrode and no warning for the isolated, "
               "the overlapping and the reached pore")
+    # li_bodies (li_bodies() of li_body.h): the second flaw is a second
+    # body at the electrode; the pores inside the electrolyte are none
+    bodies = {n: sorted(set(int(value(r, "li_bodies", i))
+                            for i in range(len(r))))
+              for n, r in others + [("second_flaw", sec)]}
+    print("li_bodies: %s" % bodies)
+    chk.check(bodies["second_flaw"] == [2] and
+              all(bodies[n] == [1] for n, _ in others),
+              "li_bodies = 2 at every step with the second flaw, 1 with "
+              "the isolated, the overlapping and the reached pore")
 
 for name, entries, words in (
         ("bad_parse", {"Phase field/Initial damage": "x +* y"},

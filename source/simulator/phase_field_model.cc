@@ -189,7 +189,8 @@ namespace lipen
         .add_column("dofs_phi", "-", K::integer)
         .add_column("seconds_phi", "s")
         .add_column("detached_damage", "m^3 (2D: m^2)")
-        .add_column("detached_at_electrode", "m^3 (2D: m^2)");
+        .add_column("detached_at_electrode", "m^3 (2D: m^2)")
+        .add_column("li_bodies", "-", K::integer);
   }
 
   template <int dim>
@@ -256,7 +257,8 @@ namespace lipen
         .set("dofs_phi", double(potential->n_dofs()))
         .set("seconds_phi", seconds_phi)
         .set("detached_damage", m.detached_damage)
-        .set("detached_at_electrode", m.detached_at_electrode);
+        .set("detached_at_electrode", m.detached_at_electrode)
+        .set("li_bodies", double(m.li_bodies));
     }
   }
 
@@ -481,6 +483,7 @@ namespace lipen
                 << " s broken material that is not connected to the defect "
                    "touches the Li electrode (detached_at_electrode = "
                 << accepted.detached_at_electrode
+                << ", li_bodies = " << accepted.li_bodies
                 << "): it would be a second Li body with its own pressure, "
                    "which lipen does not model; it holds no Li in this run "
                    "(README, 'Only connected damage is Li')"

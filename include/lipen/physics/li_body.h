@@ -41,4 +41,42 @@ namespace lipen
                 const dealii::PETScWrappers::MPI::Vector           &damage,
                 const std::vector<dealii::types::global_dof_index> &seeds,
                 double tolerance = 1e-2);
+
+  /// The Li bodies of a damage field (li_bodies()).
+  struct LiBodies
+  {
+    /// by active cell index: the body of the locally owned or ghost cell
+    /// (0: the defect's), -1 outside every body and on artificial cells
+    std::vector<int> cell_body;
+    /// number of bodies (at least 1: the defect's, possibly empty)
+    unsigned int n_bodies = 0;
+  };
+
+  /**
+   * All Li bodies of a damage field: damage connected to the plating
+   * electrode, each connected part its own body (groundwork for one Li
+   * pressure per body, issue 17).
+   *
+   * Body 0 is li_body_cells() of @p seeds (the initial defect). Every other
+   * broken core (d >= 1/2) that touches the plating electrode (boundary id
+   * li_electrode) and that body 0's walk does not reach starts a walk of
+   * its own, with the rule of li_body_cells(): each walk is a body,
+   * numbered in walk order. A crack that grew into another is one body
+   * with it: the first walk crosses the joined broken core and reaches
+   * the other's electrode nodes. A cell in several walks (a saddle between two
+   * bodies, the intact far field, where |grad d| vanishes) belongs to the first
+   * of them: body 0 keeps exactly the cells of li_body_cells(). Damage that no
+   * walk reaches (a crack that nucleated inside the electrolyte, uphill of the
+   * saddle between it and the bodies) is in no body: -1.
+   *
+   * The result is independent of the partition (the walks are combined
+   * over the ranks; the electrode's broken nodes are gathered in global
+   * numbering). Collective.
+   */
+  template <int dim>
+  LiBodies
+  li_bodies(const dealii::DoFHandler<dim>                      &dofs,
+            const dealii::PETScWrappers::MPI::Vector           &damage,
+            const std::vector<dealii::types::global_dof_index> &seeds,
+            double tolerance = 1e-2);
 } // namespace lipen

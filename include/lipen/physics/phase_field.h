@@ -148,6 +148,10 @@ namespace lipen
       /// electrode: damage there that is not connected to the defect
       /// would be a second Li body with its own pressure (not modelled)
       double detached_at_electrode = 0;
+      /// plating: the Li bodies at the electrode (li_bodies()): the
+      /// defect's plus one per broken core at the electrode that is not
+      /// connected to it; only the defect's holds Li (0: not tracked)
+      unsigned int li_bodies = 0;
     };
 
     /// The fields u, u_n, d, d_n and the history live on the mesh of

@@ -1405,6 +1405,8 @@ namespace lipen
     m.fracture_energy       = copies * Utilities::MPI::sum(Efr, comm);
     m.detached_damage       = copies * Utilities::MPI::sum(detached, comm);
     m.detached_at_electrode = copies * Utilities::MPI::sum(at_electrode, comm);
+    if (tracks_li_body())
+      m.li_bodies = lipen::li_bodies(dof_d, d, band_dofs).n_bodies;
 
     // crack measure: length (2D) or area (3D) of the whole crack
     const auto  &gp            = geometry.parameters();
