@@ -157,7 +157,8 @@ namespace lipen
         return all;
       }
 
-      /// Whether local node @p k is in the set of global index @p i.
+      /// Whether the node of global index @p i is in @p in (false if it is
+      /// not locally relevant).
       bool
       contains(const std::vector<char>              &in,
                const dealii::types::global_dof_index i) const
