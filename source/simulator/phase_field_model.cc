@@ -120,9 +120,14 @@ namespace lipen
     potential->set_diffuse_li(solver.get_dof_handler_d(),
                               solver.get_damage(),
                               1e-3,
-                              [this]() -> const std::vector<bool> &
+                              [this]() -> const std::vector<int> &
                               {
-                                return solver.li_body();
+                                // one body, the defect's (label 0)
+                                const std::vector<bool> &li = solver.li_body();
+                                li_labels.resize(li.size());
+                                for (std::size_t i = 0; i < li.size(); ++i)
+                                  li_labels[i] = li[i] ? 0 : -1;
+                                return li_labels;
                               });
     potential->reset();
   }

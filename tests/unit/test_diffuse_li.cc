@@ -33,6 +33,7 @@
 #include <deal.II/numerics/vector_tools.h>
 
 #include "check.h"
+#include "refine_band.h"
 
 #include <cmath>
 #include <iomanip>
@@ -123,23 +124,18 @@ main(int argc, char **argv)
       parallel::distributed::Triangulation<2> tria(comm);
       geometry.create_mesh(tria);
       // h <= l/4 within 8 l of the faces
-      for (unsigned int cycle = 0; cycle < 30; ++cycle)
-      {
-        unsigned int marked = 0;
-        for (const auto &cell : tria.active_cell_iterators())
-          if (cell->is_locally_owned() &&
-              geometry.front().distance_to_faces(cell->center()) <
-                8 * ell + cell->diameter() &&
-              cell->diameter() / std::sqrt(2.) > 0.25 * ell * (1 + 1e-9))
-          {
-            cell->set_refine_flag();
-            ++marked;
-          }
-        if (Utilities::MPI::sum(marked, comm) == 0)
-          break;
-        tria.execute_coarsening_and_refinement();
-        geometry.assign_boundary_ids(tria);
-      }
+      lipen_test::refine_band(
+        tria,
+        [&](const Point<2> &x)
+        {
+          return geometry.front().distance_to_faces(x);
+        },
+        8 * ell,
+        0.25 * ell,
+        [&]()
+        {
+          geometry.assign_boundary_ids(tria);
+        });
 
       IonicPotential<2> sharp(geometry, tria, lps, kinetics, 0., ec);
       sharp.setup();

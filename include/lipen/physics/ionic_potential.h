@@ -62,6 +62,11 @@ namespace lipen
     double                        p_old = 0;
     std::function<double(double)> profile_function =
       {}; ///< of r, the distance to the front
+    /// sealed, n Li bodies (the labels 0 .. n - 1 of set_diffuse_li()):
+    /// beta_kj [A/(m Pa)] row-major (n x n) and p_old_k, in the equations
+    /// I_k + sum_j beta_kj (p_j - p_old_j) = 0; empty: beta on the
+    /// diagonal and p_old for every body
+    std::vector<double> body_beta = {}, body_p_old = {};
   };
 
   /// What one nonlinear solve did.
@@ -105,7 +110,10 @@ namespace lipen
    *  - sealed: p with (i, 1)_{Gamma_d} + beta (p - p_old) = 0, the steady
    *    zero-net-current condition (beta = 0) or implicit Euler of the
    *    volume balance C dp/dt = -(Omega/F)(i, 1)_{Gamma_d}
-   *    (beta = F C/(Omega dt)).
+   *    (beta = F C/(Omega dt)); with n diffuse Li bodies (below) one p_k
+   *    per body k with I_k + sum_j beta_kj (p_j - p_old_j) = 0, where I_k
+   *    is the current into body k and beta = F C/(Omega dt) with the
+   *    compliance matrix C_kj = dV_k/dp_j of the crack volumes.
    * Newton's method on the bordered system: the Jacobian block of phi_e is
    * the SPD matrix (kappa grad, grad) + (i'(eta), .)_Gamma, solved by CG +
    * BoomerAMG; the scalar unknowns by a Schur complement; backtracking line
@@ -122,16 +130,18 @@ namespace lipen
    *     - (chi |grad psi| i(eta_d), v)_Omega = 0,
    *   eta_d = phi_s - phi_e + Omega p / F,
    *
-   * chi = 1 on the cells of the Li body (the damage connected to the
-   * plating electrode, li_body.h) and 0 on an empty crack elsewhere
-   * (chi = 1 everywhere unless set_diffuse_li() is given the Li body),
+   * chi = 1 on the cells of a Li body (damage connected to the plating
+   * electrode, li_body.h) and 0 on an empty crack elsewhere (chi = 1
+   * everywhere unless set_diffuse_li() is given the Li bodies), and p the
+   * pressure of the cell's body (eta_d = phi_s - phi_e + Omega p_k / F on
+   * the cells of body k),
    *
-   * so that the current into the Li body is I_d = (chi |grad psi| i, 1)_Omega
+   * so that the current into body k is I_k = (chi_k |grad psi| i, 1)_Omega
    * (|grad psi| integrates to 1 across each diffuse face), which converges
    * to the sharp (i, 1)_{Gamma_d} as l -> 0 (rung 6, unit test
    * test_diffuse_li). The faces Gamma_d, if the mesh has them, are then
    * insulating. The sealed and galvanostatic equations are unchanged with
-   * this I_d.
+   * these I_k (unit test test_li_bodies_potential: two bodies).
    */
   template <int dim>
   class IonicPotential
@@ -162,17 +172,18 @@ namespace lipen
      * (the weak form above). Both must live as long as this object is
      * used; call again after they change (the pointers are kept).
      * @p psi_min: the floor of the electrolyte fraction in the
-     * conductivity. @p li_cells, if given, returns (collectively, by
-     * active cell index) the cells of the Li body: the interface current
-     * |grad psi| i(eta_d) and the Li fraction are zero on the other cells
-     * (damage there is an empty crack, which still blocks the ions through
-     * psi(d)).
+     * conductivity. @p li_bodies, if given, returns (collectively, by
+     * active cell index of the locally owned cells) the Li body of each
+     * cell, 0 .. n - 1, or -1 for none: the interface current
+     * |grad psi| i(eta_d) and the Li fraction are zero on the cells of no
+     * body (damage there is an empty crack, which still blocks the ions
+     * through psi(d)). Without it every cell is in body 0.
      */
     void
-    set_diffuse_li(const dealii::DoFHandler<dim>             &dofs,
-                   const dealii::PETScWrappers::MPI::Vector  &damage,
-                   double                                     psi_min  = 1e-3,
-                   std::function<const std::vector<bool> &()> li_cells = {});
+    set_diffuse_li(const dealii::DoFHandler<dim>            &dofs,
+                   const dealii::PETScWrappers::MPI::Vector &damage,
+                   double                                    psi_min   = 1e-3,
+                   std::function<const std::vector<int> &()> li_bodies = {});
 
     /// The electrolyte fraction psi(d) = 1 - d^2 of the diffuse Li body
     /// (d clipped to [0, 1]) and its derivative.
@@ -207,11 +218,18 @@ namespace lipen
     {
       return phi_s;
     }
-    /// Defect Li pressure of the last solve (sealed/fixed) [Pa].
+    /// Defect Li pressure of the last solve (sealed/fixed) [Pa]: that of
+    /// body 0.
     double
     defect_pressure() const
     {
-      return p_defect;
+      return p_body[0];
+    }
+    /// The Li pressure of each Li body of the last solve [Pa].
+    const std::vector<double> &
+    body_pressures() const
+    {
+      return p_body;
     }
     /// Li pressure on the defect faces at x [Pa].
     double
@@ -225,6 +243,10 @@ namespace lipen
       double mean_eta_defect = 0, mean_eta_electrode = 0;
       double min_eta_defect = 0, max_eta_defect = 0;
       double max_plating_defect = 0; ///< max of -i on the defect faces
+      /// the current into each Li body and its interface area (the
+      /// defect faces are body 0); current_defect and area_defect are
+      /// their sums
+      std::vector<double> current_bodies, area_bodies;
     };
     Interfaces
     interfaces() const;
@@ -265,11 +287,46 @@ namespace lipen
              const DefectPressure &pressure,
              bool                  jacobian,
              Assembly             &a);
+    /// The drive and sealed equations and their derivatives from the
+    /// interface integrals of @p a (summed over the ranks); returns the
+    /// sum of their squares.
+    double
+    scalar_equations(const CellDrive      &drive,
+                     const DefectPressure &pressure,
+                     bool                  jacobian,
+                     Assembly             &a) const;
+    /// The state a solve starts from (phi_s, one p per Li body); returns
+    /// the number of bodies.
+    unsigned int
+    start_state(const CellDrive &drive, const DefectPressure &pressure);
+    /// The scalar unknowns' Newton update from the Schur complement of the
+    /// bordered system: x0 = A^-1 (-R), x_phi = A^-1 b_phi (null: phi_s
+    /// known), x_p[k] = A^-1 b_p_k (empty: pressures known); dp has one
+    /// entry per body.
+    void
+    scalar_step(const Assembly                                        &a,
+                const dealii::PETScWrappers::MPI::Vector              &x0,
+                const dealii::PETScWrappers::MPI::Vector              *x_phi,
+                const std::vector<dealii::PETScWrappers::MPI::Vector> &x_p,
+                double                                                &dphi,
+                std::vector<double> &dp) const;
     double
     interface_pressure(dealii::types::boundary_id id,
                        const dealii::Point<dim>  &x) const;
     double
     interface_phi_s(dealii::types::boundary_id id) const;
+    /// The number of Li bodies (collective): 1 + the largest label of
+    /// set_diffuse_li()'s bodies, at least 1.
+    unsigned int
+    count_bodies() const;
+    /// The pressure of body @p k of the last solve (a body the last solve
+    /// did not have: the stack pressure).
+    double
+    body_pressure(const int k) const
+    {
+      return k >= 0 && std::size_t(k) < p_body.size() ? p_body[k] :
+                                                        stack_pressure;
+    }
 
     const DefectGeometry<dim>               &geometry;
     const double                             kappa;
@@ -286,18 +343,20 @@ namespace lipen
     dealii::AffineConstraints<double>        constraints;
     dealii::PETScWrappers::MPI::SparseMatrix matrix;
     dealii::PETScWrappers::MPI::Vector       solution; // ghosted
-    /// the last Newton step's bordered columns A^-1 b_phi, A^-1 b_p: the
+    /// the last Newton step's bordered columns A^-1 b_phi, A^-1 b_p_k: the
     /// start of CG for the next ones (empty after setup())
-    dealii::PETScWrappers::MPI::Vector last_x_phi, last_x_p;
-    double                             phi_s    = 0;
-    double                             p_defect = 0;
-    DefectPressure                     last_pressure;
-    bool                               initialised = false;
+    dealii::PETScWrappers::MPI::Vector              last_x_phi;
+    std::vector<dealii::PETScWrappers::MPI::Vector> last_x_p;
+    double                                          phi_s = 0;
+    /// the Li pressure of each body (body 0: the defect's)
+    std::vector<double> p_body = {0.};
+    DefectPressure      last_pressure;
+    bool                initialised = false;
     // diffuse Li body (null: the defect faces)
-    const dealii::DoFHandler<dim>             *diffuse_dofs   = nullptr;
-    const dealii::PETScWrappers::MPI::Vector  *diffuse_damage = nullptr;
-    double                                     psi_min        = 1e-3;
-    std::function<const std::vector<bool> &()> li_body;
+    const dealii::DoFHandler<dim>            *diffuse_dofs   = nullptr;
+    const dealii::PETScWrappers::MPI::Vector *diffuse_damage = nullptr;
+    double                                    psi_min        = 1e-3;
+    std::function<const std::vector<int> &()> li_body;
     // output helpers
     dealii::PETScWrappers::MPI::Vector eta_field, p_field, li_field;
     std::unique_ptr<dealii::DataPostprocessor<dim>> current_postprocessor;

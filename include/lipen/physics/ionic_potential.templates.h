@@ -22,6 +22,24 @@ namespace lipen
 {
   namespace internal
   {
+    /// beta_kj of a sealed closure: body_beta, or beta on the diagonal for
+    /// every body when body_beta is empty
+    inline double
+    sealed_beta(const DefectPressure &p,
+                const unsigned int    k,
+                const unsigned int    j)
+    {
+      if (p.body_beta.empty())
+        return k == j ? p.beta : 0.;
+      return p.body_beta[k * p.body_p_old.size() + j];
+    }
+    /// p_old_j of a sealed closure: body_p_old, or p_old for every body
+    inline double
+    sealed_p_old(const DefectPressure &p, const unsigned int j)
+    {
+      return p.body_p_old.empty() ? p.p_old : p.body_p_old[j];
+    }
+
     /// -kappa grad phi_e and its magnitude.
     template <int dim>
     class CurrentDensityPostprocessor : public dealii::DataPostprocessor<dim>
@@ -119,7 +137,8 @@ namespace lipen
     {
       if (!active())
         return;
-      in_li = li_cells == nullptr || (*li_cells)[cell->active_cell_index()];
+      body_index =
+        li_cells == nullptr ? 0 : (*li_cells)[cell->active_cell_index()];
       cell_values->reinit(damage_cell(cell));
       cell_values->get_function_values(*owner.diffuse_damage, d);
       cell_values->get_function_gradients(*owner.diffuse_damage, grad);
@@ -143,12 +162,19 @@ namespace lipen
                         1.;
     }
 
-    /// |grad psi| at cell point q (0 when inactive or outside the Li
+    /// The Li body of the cell of reinit() (-1: none; 0 without labels).
+    int
+    body() const
+    {
+      return body_index;
+    }
+
+    /// |grad psi| at cell point q (0 when inactive or outside every Li
     /// body).
     double
     interface_weight(const unsigned int q) const
     {
-      return active() && in_li ?
+      return active() && body_index >= 0 ?
                std::abs(electrolyte_fraction_derivative(d[q])) *
                  grad[q].norm() :
                0.;
@@ -174,8 +200,8 @@ namespace lipen
     }
 
     const IonicPotential<dim>                 &owner;
-    const std::vector<bool>                   *li_cells = nullptr;
-    bool                                       in_li    = true;
+    const std::vector<int>                    *li_cells   = nullptr;
+    int                                        body_index = 0;
     std::vector<double>                        d, d_face;
     std::vector<dealii::Tensor<1, dim>>        grad;
     std::unique_ptr<dealii::FEValues<dim>>     cell_values;
@@ -185,11 +211,18 @@ namespace lipen
   template <int dim>
   struct IonicPotential<dim>::Assembly
   {
-    dealii::PETScWrappers::MPI::Vector residual;           // R (owned)
-    dealii::PETScWrappers::MPI::Vector b_phi, b_p;         // dR/dphi_s, dR/dp
-    dealii::PETScWrappers::MPI::Vector c_phi, c_p;         // dg/dphi_e rows
-    double                             g_phi = 0, g_p = 0; // scalar residuals
-    double d[2][2] = {{0, 0}, {0, 0}};                     // dg/d(phi_s, p)
+    dealii::PETScWrappers::MPI::Vector residual;     // R (owned)
+    dealii::PETScWrappers::MPI::Vector b_phi, c_phi; // dR/dphi_s, dg_phi/dphi_e
+    // per Li body k: dR/dp_k and the row dg_k/dphi_e
+    std::vector<dealii::PETScWrappers::MPI::Vector> b_p, c_p;
+    double g_phi = 0, d_phi = 0; // drive equation and d/dphi_s
+    // per body: the sealed equation, dg_k/dphi_s, dg_k/dp_j (row-major)
+    std::vector<double> g_p, dg_dphi, dg_dp;
+    // the interface integrals: counter current and area, electrode
+    // overpotential integral and area; per body I_k and dI_k/d(phi_s, p_k)
+    double              I_counter = 0, A_counter = 0;
+    double              eta_electrode = 0, A_electrode = 0;
+    std::vector<double> I_body, dI_phi, dI_p;
   };
 
   template <int dim>
@@ -225,10 +258,10 @@ namespace lipen
   template <int dim>
   void
   IonicPotential<dim>::set_diffuse_li(
-    const dealii::DoFHandler<dim>             &dofs,
-    const dealii::PETScWrappers::MPI::Vector  &damage,
-    const double                               floor,
-    std::function<const std::vector<bool> &()> li_cells)
+    const dealii::DoFHandler<dim>            &dofs,
+    const dealii::PETScWrappers::MPI::Vector &damage,
+    const double                              floor,
+    std::function<const std::vector<int> &()> li_bodies)
   {
     AssertThrow(&dofs.get_triangulation() == &dof_handler.get_triangulation(),
                 dealii::ExcMessage("the damage must live on the mesh of the "
@@ -238,7 +271,22 @@ namespace lipen
     diffuse_dofs   = &dofs;
     diffuse_damage = &damage;
     psi_min        = floor;
-    li_body        = std::move(li_cells);
+    li_body        = std::move(li_bodies);
+  }
+
+  template <int dim>
+  unsigned int
+  IonicPotential<dim>::count_bodies() const
+  {
+    int largest = 0;
+    if (diffuse_dofs != nullptr && li_body)
+    {
+      const std::vector<int> &labels = li_body();
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        if (cell->is_locally_owned())
+          largest = std::max(largest, labels[cell->active_cell_index()]);
+    }
+    return dealii::Utilities::MPI::max(largest, comm) + 1;
   }
 
   template <int dim>
@@ -279,7 +327,7 @@ namespace lipen
   {
     if (last_pressure.kind == DefectPressure::profile)
       return last_pressure.profile_function(geometry.front().distance(x));
-    return p_defect;
+    return p_body[0];
   }
 
   template <int dim>
@@ -316,6 +364,7 @@ namespace lipen
     FullMatrix<double>    cell_matrix(n, n);
     Vector<double>        cell_r(n), cell_bphi(n), cell_bp(n), cell_cphi(n),
       cell_cp(n);
+    const unsigned int                   nb = p_body.size();
     std::vector<types::global_dof_index> dofs(n);
     std::vector<Tensor<1, dim>>          grad(quadrature.size());
     std::vector<double>                  phi(face_quadrature.size());
@@ -324,39 +373,47 @@ namespace lipen
     if (jacobian)
     {
       matrix = 0;
-      for (auto *v : {&a.b_phi, &a.b_p, &a.c_phi, &a.c_p})
+      a.b_p.resize(nb);
+      a.c_p.resize(nb);
+      for (auto *v : {&a.b_phi, &a.c_phi})
         v->reinit(locally_owned, comm);
+      for (unsigned int k = 0; k < nb; ++k)
+      {
+        a.b_p[k].reinit(locally_owned, comm);
+        a.c_p[k].reinit(locally_owned, comm);
+      }
     }
     const bool galvanostatic = drive.kind == CellDrive::current_density;
     const bool overpotential = drive.kind == CellDrive::electrode_overpotential;
-    const bool sealed        = pressure.kind == DefectPressure::sealed;
     const double oF          = kinetics.omega_over_F;
 
     // areas (for the constraint scaling), computed on the fly
-    double I_counter = 0, I_defect = 0, eta_electrode = 0, A_electrode = 0,
-           A_counter    = 0;
-    double d_defect_phi = 0, d_defect_p = 0; // dI_defect/d(phi_s, p)
+    a.I_counter = a.eta_electrode = a.A_electrode = a.A_counter = 0;
+    a.I_body.assign(nb, 0.);
+    a.dI_phi.assign(nb, 0.);
+    a.dI_p.assign(nb, 0.);
 
     // one quadrature point (weight w) of a Li/electrolyte interface with
     // Butler-Volmer current i and derivative di: the residual, the Jacobian
     // and the bordered columns and rows. plating_side: phi_s is the
-    // plating electrode's; defect: the point belongs to the Li body whose
-    // pressure may be an unknown; cphi: the coefficient of the drive
-    // equation's row
+    // plating electrode's; body: the Li body (>= 0) whose pressure may be
+    // an unknown, or -1 (each cell holds points of one body only:
+    // cell_bp/cell_cp); cphi: the coefficient of the drive equation's row
     const auto add_interface_point = [&](const FEValuesBase<dim> &fv,
                                          const unsigned int       q,
                                          const double             i,
                                          const double             di,
                                          const double             w,
                                          const bool               plating_side,
-                                         const bool               defect,
+                                         const int                body,
                                          const double             cphi)
     {
+      const bool defect = body >= 0;
       if (defect)
       {
-        I_defect += i * w;
-        d_defect_phi += di * w;
-        d_defect_p += di * oF * w;
+        a.I_body[body] += i * w;
+        a.dI_phi[body] += di * w;
+        a.dI_p[body] += di * oF * w;
       }
       for (unsigned int k = 0; k < n; ++k)
       {
@@ -387,6 +444,8 @@ namespace lipen
         cell_r      = 0;
         cell_bphi = cell_bp = cell_cphi = cell_cp = 0;
         diffuse.reinit(cell);
+        // the body of the cell's bordered entries (the defect faces: 0)
+        const int cell_body = diffuse.active() ? diffuse.body() : 0;
         for (unsigned int q = 0; q < quadrature.size(); ++q)
         {
           const double k = kappa * diffuse.conductivity_factor(q);
@@ -410,14 +469,14 @@ namespace lipen
             if (w == 0)
               continue;
             const double eta =
-              kinetics.overpotential(phi_s, phi_q[q], p_defect);
+              kinetics.overpotential(phi_s, phi_q[q], p_body[cell_body]);
             add_interface_point(fe_values,
                                 q,
                                 kinetics.current(eta),
                                 kinetics.derivative(eta),
                                 w,
                                 true,
-                                true,
+                                cell_body,
                                 0.);
           }
         }
@@ -445,13 +504,13 @@ namespace lipen
                 const double JxW = fe_face.JxW(q);
                 if (id == boundary_ids::counter_electrode)
                 {
-                  I_counter += i * JxW;
-                  A_counter += JxW;
+                  a.I_counter += i * JxW;
+                  a.A_counter += JxW;
                 }
                 if (id == boundary_ids::li_electrode)
                 {
-                  eta_electrode += eta * JxW;
-                  A_electrode += JxW;
+                  a.eta_electrode += eta * JxW;
+                  a.A_electrode += JxW;
                 }
                 // the scalar equation's row: d I_counter / d phi_e
                 // (galvanostatic) or d (int eta) / d phi_e (overpotential)
@@ -465,7 +524,7 @@ namespace lipen
                                     di,
                                     JxW,
                                     id != boundary_ids::counter_electrode,
-                                    id == boundary_ids::crack_face,
+                                    id == boundary_ids::crack_face ? 0 : -1,
                                     cphi);
               }
             }
@@ -478,9 +537,16 @@ namespace lipen
                                                  matrix,
                                                  a.residual);
           constraints.distribute_local_to_global(cell_bphi, dofs, a.b_phi);
-          constraints.distribute_local_to_global(cell_bp, dofs, a.b_p);
           constraints.distribute_local_to_global(cell_cphi, dofs, a.c_phi);
-          constraints.distribute_local_to_global(cell_cp, dofs, a.c_p);
+          if (cell_body >= 0)
+          {
+            constraints.distribute_local_to_global(cell_bp,
+                                                   dofs,
+                                                   a.b_p[cell_body]);
+            constraints.distribute_local_to_global(cell_cp,
+                                                   dofs,
+                                                   a.c_p[cell_body]);
+          }
         }
         else
           constraints.distribute_local_to_global(cell_r, dofs, a.residual);
@@ -489,43 +555,163 @@ namespace lipen
     if (jacobian)
     {
       matrix.compress(VectorOperation::add);
-      for (auto *v : {&a.b_phi, &a.b_p, &a.c_phi, &a.c_p})
+      for (auto *v : {&a.b_phi, &a.c_phi})
         v->compress(VectorOperation::add);
+      for (unsigned int k = 0; k < nb; ++k)
+      {
+        a.b_p[k].compress(VectorOperation::add);
+        a.c_p[k].compress(VectorOperation::add);
+      }
     }
-    I_counter     = Utilities::MPI::sum(I_counter, comm);
-    I_defect      = Utilities::MPI::sum(I_defect, comm);
-    eta_electrode = Utilities::MPI::sum(eta_electrode, comm);
-    A_electrode   = Utilities::MPI::sum(A_electrode, comm);
-    A_counter     = Utilities::MPI::sum(A_counter, comm);
-    d_defect_phi  = Utilities::MPI::sum(d_defect_phi, comm);
-    d_defect_p    = Utilities::MPI::sum(d_defect_p, comm);
+    for (double *v :
+         {&a.I_counter, &a.eta_electrode, &a.A_electrode, &a.A_counter})
+      *v = Utilities::MPI::sum(*v, comm);
+    for (auto *v : {&a.I_body, &a.dI_phi, &a.dI_p})
+      Utilities::MPI::sum(*v, comm, *v);
+    const double r = a.residual.l2_norm();
+    return std::sqrt(r * r + scalar_equations(drive, pressure, jacobian, a));
+  }
 
-    // scalar equations, each scaled to a current [A/m^(3-dim)]
-    const double conductance =
+  template <int dim>
+  double
+  IonicPotential<dim>::scalar_equations(const CellDrive      &drive,
+                                        const DefectPressure &pressure,
+                                        const bool            jacobian,
+                                        Assembly             &a) const
+  {
+    // each scaled to a current [A/m^(3-dim)]
+    const unsigned int nb = a.I_body.size();
+    const double       conductance =
       kinetics.i0 * (kinetics.f_anodic + kinetics.f_cathodic);
-    a.g_phi   = 0;
-    a.d[0][0] = a.d[0][1] = a.d[1][0] = a.d[1][1] = 0;
-    if (galvanostatic)
-      a.g_phi = I_counter - drive.value * A_counter;
-    else if (overpotential)
+    a.g_phi = 0;
+    a.d_phi = 0;
+    if (drive.kind == CellDrive::current_density)
+      a.g_phi = a.I_counter - drive.value * a.A_counter;
+    else if (drive.kind == CellDrive::electrode_overpotential)
     {
-      require(A_electrode > 0,
+      require(a.A_electrode > 0,
               "Electrochemistry/Operation",
               "'electrode overpotential' needs a flat plating electrode");
-      a.g_phi   = conductance * (eta_electrode + drive.value * A_electrode);
-      a.d[0][0] = conductance * A_electrode;
+      a.g_phi = conductance * (a.eta_electrode + drive.value * a.A_electrode);
+      a.d_phi = conductance * a.A_electrode;
       if (jacobian)
         a.c_phi *= conductance;
     }
-    a.g_p = 0;
-    if (sealed)
+    // sealed: I_k + sum_j beta_kj (p_j - p_old_j) = 0 for each body k
+    a.g_p.assign(nb, 0.);
+    a.dg_dphi.assign(nb, 0.);
+    a.dg_dp.assign(nb * nb, 0.);
+    double g2 = a.g_phi * a.g_phi;
+    if (pressure.kind == DefectPressure::sealed)
+      for (unsigned int k = 0; k < nb; ++k)
+      {
+        a.g_p[k]     = a.I_body[k];
+        a.dg_dphi[k] = a.dI_phi[k];
+        a.dg_dp[k * nb + k] += a.dI_p[k];
+        for (unsigned int j = 0; j < nb; ++j)
+        {
+          const double beta = internal::sealed_beta(pressure, k, j);
+          a.g_p[k] += beta * (p_body[j] - internal::sealed_p_old(pressure, j));
+          a.dg_dp[k * nb + j] += beta;
+        }
+        g2 += a.g_p[k] * a.g_p[k];
+      }
+    return g2;
+  }
+
+  template <int dim>
+  unsigned int
+  IonicPotential<dim>::start_state(const CellDrive      &drive,
+                                   const DefectPressure &pressure)
+  {
+    using namespace dealii;
+    const bool phi_unknown = drive.kind != CellDrive::potential;
+    const bool p_unknown   = pressure.kind == DefectPressure::sealed;
+    // one pressure per Li body; a body new since the last solve starts at
+    // its p_old (sealed) or the stack pressure
+    const unsigned int nb = count_bodies();
+    AssertThrow(pressure.body_beta.size() ==
+                    pressure.body_p_old.size() * pressure.body_p_old.size() &&
+                  (pressure.body_p_old.empty() ||
+                   pressure.body_p_old.size() == nb),
+                ExcMessage("IonicPotential::solve(): " + std::to_string(nb) +
+                           " Li bodies, but a sealed closure for " +
+                           std::to_string(pressure.body_p_old.size())));
+    if (p_body.size() != nb)
     {
-      a.g_p     = I_defect + pressure.beta * (p_defect - pressure.p_old);
-      a.d[1][0] = d_defect_phi;
-      a.d[1][1] = d_defect_p + pressure.beta;
+      const std::size_t kept = std::min<std::size_t>(p_body.size(), nb);
+      p_body.resize(nb);
+      for (unsigned int k = kept; k < nb; ++k)
+        p_body[k] =
+          p_unknown ? internal::sealed_p_old(pressure, k) : stack_pressure;
     }
-    const double r = a.residual.l2_norm();
-    return std::sqrt(r * r + a.g_phi * a.g_phi + a.g_p * a.g_p);
+    if (drive.kind == CellDrive::potential)
+      phi_s = drive.value;
+    if (pressure.kind == DefectPressure::fixed)
+      p_body.assign(nb, pressure.value);
+    if (!initialised)
+    {
+      // start from equilibrium at the stack pressure: phi_e = Omega p/F
+      PETScWrappers::MPI::Vector x(locally_owned, comm);
+      if (phi_unknown)
+        phi_s = 0;
+      x        = kinetics.omega_over_F * stack_pressure + phi_s;
+      solution = x;
+      if (p_unknown)
+        p_body.assign(nb, stack_pressure);
+      initialised = true;
+    }
+    if (p_unknown && pressure.value != 0)
+      p_body.assign(nb, pressure.value); // caller's start value
+    last_x_p.resize(nb);
+    return nb;
+  }
+
+  template <int dim>
+  void
+  IonicPotential<dim>::scalar_step(
+    const Assembly                                        &a,
+    const dealii::PETScWrappers::MPI::Vector              &x0,
+    const dealii::PETScWrappers::MPI::Vector              *x_phi,
+    const std::vector<dealii::PETScWrappers::MPI::Vector> &x_p,
+    double                                                &dphi,
+    std::vector<double>                                   &dp) const
+  {
+    using namespace dealii;
+    const unsigned int nb = dp.size();
+    const unsigned int m  = 1 + nb;
+    // S dz = rhs on z = (phi_s, p_0, ...) with S = D - C A^-1 B,
+    // rhs = -g - C A^-1 (-R); the row of a known unknown is the identity
+    const auto known = [&](const unsigned int j)
+    {
+      return j == 0 ? x_phi == nullptr : x_p.empty();
+    };
+    FullMatrix<double> S(m, m);
+    Vector<double>     rhs(m), dz(m);
+    for (unsigned int i = 0; i < m; ++i)
+    {
+      if (known(i))
+      {
+        S(i, i) = 1;
+        continue;
+      }
+      const auto &c = i == 0 ? a.c_phi : a.c_p[i - 1];
+      rhs(i)        = -(i == 0 ? a.g_phi : a.g_p[i - 1]) - c * x0;
+      for (unsigned int j = 0; j < m; ++j)
+      {
+        if (known(j))
+          continue;
+        const double dg = i == 0 ? (j == 0 ? a.d_phi : 0.) :
+                          j == 0 ? a.dg_dphi[i - 1] :
+                                   a.dg_dp[(i - 1) * nb + j - 1];
+        S(i, j)         = dg - c * (j == 0 ? *x_phi : x_p[j - 1]);
+      }
+    }
+    S.gauss_jordan();
+    S.vmult(dz, rhs);
+    dphi = known(0) ? 0. : dz(0);
+    for (unsigned int k = 0; k < nb; ++k)
+      dp[k] = known(1) ? 0. : dz(1 + k);
   }
 
   template <int dim>
@@ -540,27 +726,10 @@ namespace lipen
       throw InputError("parameter 'Electrochemistry/Li pressure closure': "
                        "the flowing closure needs the sharp defect faces, "
                        "not a diffuse Li body");
-    last_pressure          = pressure;
-    const bool phi_unknown = drive.kind != CellDrive::potential;
-    const bool p_unknown   = pressure.kind == DefectPressure::sealed;
-    if (drive.kind == CellDrive::potential)
-      phi_s = drive.value;
-    if (pressure.kind == DefectPressure::fixed)
-      p_defect = pressure.value;
-    if (!initialised)
-    {
-      // start from equilibrium at the stack pressure: phi_e = Omega p/F
-      PETScWrappers::MPI::Vector x(locally_owned, comm);
-      if (phi_unknown)
-        phi_s = 0;
-      x        = kinetics.omega_over_F * stack_pressure + phi_s;
-      solution = x;
-      if (p_unknown)
-        p_defect = stack_pressure;
-      initialised = true;
-    }
-    if (p_unknown && pressure.value != 0)
-      p_defect = pressure.value; // caller's start value
+    last_pressure                  = pressure;
+    const bool         phi_unknown = drive.kind != CellDrive::potential;
+    const bool         p_unknown   = pressure.kind == DefectPressure::sealed;
+    const unsigned int nb          = start_state(drive, pressure);
 
     Assembly     a;
     double       norm = assemble(drive, pressure, true, a);
@@ -620,47 +789,28 @@ namespace lipen
           *last = x;
         }
       };
-      PETScWrappers::MPI::Vector minus_r(a.residual), x0, x_phi, x_p;
+      PETScWrappers::MPI::Vector              minus_r(a.residual), x0, x_phi;
+      std::vector<PETScWrappers::MPI::Vector> x_p(p_unknown ? nb : 0);
       minus_r *= -1.;
       linear_solve(x0, minus_r, nullptr);
       if (phi_unknown)
         linear_solve(x_phi, a.b_phi, &last_x_phi);
-      if (p_unknown)
-        linear_solve(x_p, a.b_p, &last_x_p);
+      for (unsigned int k = 0; k < x_p.size(); ++k)
+        linear_solve(x_p[k], a.b_p[k], &last_x_p[k]);
 
       // Schur complement on the scalar unknowns
-      double dphi = 0, dp = 0;
-      {
-        // rows: equation for phi_s (0), for p (1); columns phi_s, p
-        double S[2][2] = {{1, 0}, {0, 1}}, rhs[2] = {0, 0};
-        if (phi_unknown)
-        {
-          S[0][0] = a.d[0][0] - a.c_phi * x_phi;
-          S[0][1] = p_unknown ? a.d[0][1] - a.c_phi * x_p : 0.;
-          rhs[0]  = -a.g_phi - a.c_phi * x0;
-        }
-        if (p_unknown)
-        {
-          S[1][0] = phi_unknown ? a.d[1][0] - a.c_p * x_phi : 0.;
-          S[1][1] = a.d[1][1] - a.c_p * x_p;
-          rhs[1]  = -a.g_p - a.c_p * x0;
-        }
-        const double det = S[0][0] * S[1][1] - S[0][1] * S[1][0];
-        dphi             = (rhs[0] * S[1][1] - S[0][1] * rhs[1]) / det;
-        dp               = (S[0][0] * rhs[1] - S[1][0] * rhs[0]) / det;
-        if (!phi_unknown)
-          dphi = 0;
-        if (!p_unknown)
-          dp = 0;
-      }
+      double              dphi = 0;
+      std::vector<double> dp(nb, 0.);
+      scalar_step(a, x0, phi_unknown ? &x_phi : nullptr, x_p, dphi, dp);
       PETScWrappers::MPI::Vector delta(x0);
       if (phi_unknown)
         delta.add(-dphi, x_phi);
-      if (p_unknown)
-        delta.add(-dp, x_p);
+      for (unsigned int k = 0; k < x_p.size(); ++k)
+        delta.add(-dp[k], x_p[k]);
       constraints.distribute(delta);
-      const double step =
-        std::max({delta.linfty_norm(), std::abs(dphi), oF * std::abs(dp)});
+      double step = std::max(delta.linfty_norm(), std::abs(dphi));
+      for (const double v : dp)
+        step = std::max(step, oF * std::abs(v));
 
       // converged: apply the (tiny) full step and stop
       if (step <= parameters.newton_tolerance)
@@ -670,21 +820,24 @@ namespace lipen
         x.add(1., delta);
         solution = x;
         phi_s += dphi;
-        p_defect += dp;
+        for (unsigned int k = 0; k < nb; ++k)
+          p_body[k] += dp[k];
         break;
       }
       // backtracking line search on the residual norm
       PETScWrappers::MPI::Vector old(locally_owned, comm);
-      old                 = solution;
-      const double phi_s0 = phi_s, p0 = p_defect;
-      double       lambda = 1, trial = norm;
+      old                              = solution;
+      const double              phi_s0 = phi_s;
+      const std::vector<double> p0     = p_body;
+      double                    lambda = 1, trial = norm;
       for (unsigned int k = 0; k < 20; ++k, lambda *= 0.5)
       {
         PETScWrappers::MPI::Vector x(old);
         x.add(lambda, delta);
         solution = x;
         phi_s    = phi_s0 + lambda * dphi;
-        p_defect = p0 + lambda * dp;
+        for (unsigned int j = 0; j < nb; ++j)
+          p_body[j] = p0[j] + lambda * dp[j];
         Assembly t;
         trial = assemble(drive, pressure, false, t);
         if (std::isfinite(trial) && trial < (1. - 1e-4 * lambda) * norm)
@@ -717,6 +870,9 @@ namespace lipen
                             update_values | update_JxW_values);
     std::vector<double> phi_q(quadrature.size());
     DiffuseValues       diffuse(*this, quadrature, face_quadrature);
+    const unsigned int  nb = count_bodies();
+    r.current_bodies.assign(nb, 0.);
+    r.area_bodies.assign(nb, 0.);
     // the diffuse Li/electrolyte interface (area: the integral of
     // |grad psi|)
     if (diffuse.active())
@@ -731,11 +887,12 @@ namespace lipen
             const double w = diffuse.interface_weight(q) * fe_values.JxW(q);
             if (w == 0)
               continue;
+            const int    body = diffuse.body();
             const double eta =
-              kinetics.overpotential(phi_s, phi_q[q], p_defect);
+              kinetics.overpotential(phi_s, phi_q[q], body_pressure(body));
             const double i = kinetics.current(eta);
-            r.current_defect += i * w;
-            r.area_defect += w;
+            r.current_bodies[body] += i * w;
+            r.area_bodies[body] += w;
             r.mean_eta_defect += eta * w;
             r.max_plating_defect = std::max(r.max_plating_defect, -i);
             min_eta              = std::min(min_eta, eta);
@@ -764,8 +921,8 @@ namespace lipen
               const double JxW = fe_face.JxW(q);
               if (id == boundary_ids::crack_face)
               {
-                r.current_defect += i * JxW;
-                r.area_defect += JxW;
+                r.current_bodies[0] += i * JxW;
+                r.area_bodies[0] += JxW;
                 r.mean_eta_defect += eta * JxW;
                 r.max_plating_defect = std::max(r.max_plating_defect, -i);
                 min_eta              = std::min(min_eta, eta);
@@ -784,9 +941,14 @@ namespace lipen
               }
             }
           }
-    for (double *v : {&r.current_defect,
-                      &r.area_defect,
-                      &r.mean_eta_defect,
+    Utilities::MPI::sum(r.current_bodies, comm, r.current_bodies);
+    Utilities::MPI::sum(r.area_bodies, comm, r.area_bodies);
+    for (unsigned int k = 0; k < nb; ++k)
+    {
+      r.current_defect += r.current_bodies[k];
+      r.area_defect += r.area_bodies[k];
+    }
+    for (double *v : {&r.mean_eta_defect,
                       &r.current_electrode,
                       &r.area_electrode,
                       &r.mean_eta_electrode,
@@ -894,11 +1056,13 @@ namespace lipen
                   ExcMessage("the diffuse Li body needs Q1 damage"));
       std::vector<types::global_dof_index> dofs(fe.n_dofs_per_cell()),
         dofs_d(fe.n_dofs_per_cell());
-      const std::vector<bool> *body = li_body ? &li_body() : nullptr;
+      const std::vector<int> *body = li_body ? &li_body() : nullptr;
       for (const auto &cell : dof_handler.active_cell_iterators())
         if (cell->is_locally_owned() &&
-            (body == nullptr || (*body)[cell->active_cell_index()]))
+            (body == nullptr || (*body)[cell->active_cell_index()] >= 0))
         {
+          const double pk = body_pressure(
+            body == nullptr ? 0 : (*body)[cell->active_cell_index()]);
           cell->get_dof_indices(dofs);
           typename DoFHandler<dim>::active_cell_iterator(
             &dof_handler.get_triangulation(),
@@ -912,10 +1076,9 @@ namespace lipen
               1. - electrolyte_fraction((*diffuse_damage)(dofs_d[i]));
             if (!locally_owned.is_element(dofs[i]) || fraction <= 0)
               continue;
-            li(dofs[i]) = fraction;
-            eta(dofs[i]) =
-              kinetics.overpotential(phi_s, solution(dofs[i]), p_defect);
-            p(dofs[i]) = fraction * p_defect;
+            li(dofs[i])  = fraction;
+            eta(dofs[i]) = kinetics.overpotential(phi_s, solution(dofs[i]), pk);
+            p(dofs[i])   = fraction * pk;
           }
         }
     }

@@ -179,7 +179,10 @@ namespace lipen
     const ButlerVolmer                   kinetics;
     const CellDrive                      drive;
     std::unique_ptr<IonicPotential<dim>> potential;
-    Plating                              plating_accepted, plating_trial;
+    /// the Li body labels the ionic potential sees: 0 on the cells of
+    /// solver.li_body(), -1 elsewhere (only the defect's body holds Li)
+    std::vector<int> li_labels;
+    Plating          plating_accepted, plating_trial;
     /// wall time in the u, d and ionic-potential solves of every attempt
     /// (cut back, redone or accepted) since this process started the run
     double seconds_u = 0, seconds_d = 0, seconds_phi = 0;
