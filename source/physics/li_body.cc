@@ -6,6 +6,7 @@
 #include <deal.II/lac/la_parallel_vector.h>
 
 #include <algorithm>
+#include <array>
 #include <deque>
 
 namespace lipen
@@ -126,35 +127,43 @@ namespace lipen
       }
 
       /// The broken (d >= 1/2) nodes on the plating electrode (boundary id
-      /// li_electrode) outside @p excluded, in global numbering, the same
-      /// sorted list on every rank. Collective.
+      /// li_electrode) outside @p excluded, in global numbering, ordered by
+      /// their positions (x, then y, then z: independent of the DoF
+      /// numbering, so a refinement does not reorder the bodies); the
+      /// same list on every rank. Collective.
       std::vector<dealii::types::global_dof_index>
       broken_electrode_nodes(const std::vector<char> &excluded) const
       {
         using namespace dealii;
-        std::vector<types::global_dof_index> mine;
-        std::vector<types::global_dof_index> face_dofs(
-          dofs.get_fe().n_dofs_per_face());
+        // (position, global index) of the Q1 vertex nodes
+        using Node =
+          std::pair<std::array<double, dim>, types::global_dof_index>;
+        std::vector<Node> mine;
         for (const auto &cell : dofs.active_cell_iterators())
           if (cell->is_locally_owned())
             for (const auto f : cell->face_indices())
               if (cell->face(f)->at_boundary() &&
                   cell->face(f)->boundary_id() == boundary_ids::li_electrode)
-              {
-                cell->face(f)->get_dof_indices(face_dofs);
-                for (const auto i : face_dofs)
+                for (const auto v : cell->face(f)->vertex_indices())
                 {
+                  const auto         i = cell->face(f)->vertex_dof_index(v, 0);
                   const unsigned int k = relevant.index_within_set(i);
-                  if (owned.is_element(i) && d[k] >= 0.5 && !excluded[k])
-                    mine.push_back(i);
+                  if (!owned.is_element(i) || d[k] < 0.5 || excluded[k])
+                    continue;
+                  Node node{{}, i};
+                  for (unsigned int c = 0; c < dim; ++c)
+                    node.first[c] = cell->face(f)->vertex(v)[c];
+                  mine.push_back(node);
                 }
-              }
-        std::vector<types::global_dof_index> all;
+        std::vector<Node> all;
         for (const auto &part : Utilities::MPI::all_gather(comm, mine))
           all.insert(all.end(), part.begin(), part.end());
         std::sort(all.begin(), all.end());
         all.erase(std::unique(all.begin(), all.end()), all.end());
-        return all;
+        std::vector<types::global_dof_index> nodes;
+        for (const auto &node : all)
+          nodes.push_back(node.second);
+        return nodes;
       }
 
       /// Whether the node of global index @p i is in @p in (false if it is

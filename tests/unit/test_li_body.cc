@@ -19,7 +19,14 @@
 //    (the cores touch), which holds B's core;
 //  - the number of cells in each body and in none equals that of the same
 //    mesh on one rank (MPI_COMM_SELF, computed on every rank): the labels
-//    do not depend on the partition (the test runs on 1 and 2 ranks).
+//    do not depend on the partition (the test runs on 1 and 2 ranks);
+//  - A, B and D (x = 0.875, 0 <= y <= 0.1, a third crack at the
+//    electrode), with the DoFs numbered as created and numbered downstream
+//    in -x (D's nodes before B's): three bodies, B's core in body 1 and
+//    D's in body 2 in both: the bodies are numbered by position, not by DoF
+//    index (on one rank the test also checks that the reversed numbering
+//    puts a node of D's core before every node of B's, so that numbering
+//    by index would swap them).
 #include <lipen/geometry/boundary_ids.h>
 #include <lipen/physics/li_body.h>
 
@@ -82,7 +89,8 @@ namespace
 
   struct Setup
   {
-    Setup(const MPI_Comm comm)
+    /// @p reverse_x: number the DoFs downstream in -x
+    Setup(const MPI_Comm comm, const bool reverse_x = false)
       : tria(comm)
       , fe(1)
       , dofs(tria)
@@ -94,6 +102,25 @@ namespace
             cell->face(f)->set_boundary_id(lipen::boundary_ids::li_electrode);
       tria.refine_global(6);
       dofs.distribute_dofs(fe);
+      if (reverse_x)
+      {
+        // each rank numbers its own DoFs (the same range) in -x
+        std::map<types::global_dof_index, Point<2>> x;
+        DoFTools::map_dofs_to_support_points(MappingQ1<2>(), dofs, x);
+        const IndexSet                       owned = dofs.locally_owned_dofs();
+        std::vector<types::global_dof_index> local(owned.begin(), owned.end());
+        auto                                 by_x = local;
+        std::sort(by_x.begin(),
+                  by_x.end(),
+                  [&](const auto i, const auto j)
+                  {
+                    return x[i][0] != x[j][0] ? x[i][0] > x[j][0] : i < j;
+                  });
+        std::vector<types::global_dof_index> numbers(local.size());
+        for (std::size_t k = 0; k < by_x.size(); ++k)
+          numbers[owned.index_within_set(by_x[k])] = local[k];
+        dofs.renumber_dofs(numbers);
+      }
       DoFTools::extract_locally_relevant_dofs(dofs, relevant);
       DoFTools::map_dofs_to_support_points(MappingQ1<2>(), dofs, points);
     }
@@ -109,6 +136,7 @@ namespace
   const Segment B{Point<2>(0.625, 0.), Point<2>(0.625, 0.15)};
   const Segment C{Point<2>(0.45, 0.5), Point<2>(0.45, 0.7)};
   const Segment join{Point<2>(0.25, 0.1), Point<2>(0.625, 0.1)};
+  const Segment D{Point<2>(0.875, 0.), Point<2>(0.875, 0.1)};
 
   PETScWrappers::MPI::Vector
   damage(const Setup &s, const std::vector<Segment> &cracks)
@@ -293,6 +321,51 @@ main(int argc, char **argv)
                      bodies.cell_body[cell->active_cell_index()] != 0;
             });
     check(core > 0 && wrong == 0, "A, B joined: B's core is in body 0", root);
+  }
+
+  // A, B and D in two DoF numberings: B is body 1 and D body 2 in both
+  for (const bool reverse : {false, true})
+  {
+    Setup             r(comm, reverse);
+    const auto        d       = damage(r, {A, B, D});
+    const auto        bodies  = lipen::li_bodies(r.dofs, d, seeds_on(r, A));
+    const std::string name    = reverse ? "numbered in -x" : "numbered as made";
+    const auto        core_in = [&](const Segment &crack, const int b)
+    {
+      const unsigned int core = count(r,
+                                      [&](const auto &cell)
+                                      {
+                                        return in_core(cell, crack);
+                                      });
+      const unsigned int wrong =
+        count(r,
+              [&](const auto &cell)
+              {
+                return in_core(cell, crack) &&
+                       bodies.cell_body[cell->active_cell_index()] != b;
+              });
+      return core > 0 && wrong == 0;
+    };
+    check(bodies.n_bodies == 3, "A, B, D " + name + ": three Li bodies", root);
+    check(core_in(B, 1) && core_in(D, 2),
+          "A, B, D " + name + ": B's core in body 1, D's in body 2",
+          root);
+    if (reverse && Utilities::MPI::n_mpi_processes(comm) == 1)
+    {
+      // the lowest index of a node of each core (all nodes d >= 1/2)
+      const auto lowest = [&](const Segment &crack)
+      {
+        types::global_dof_index low = r.dofs.n_dofs();
+        for (const auto &[i, x] : r.points)
+          if (Damage({crack}, ell).value(x) >= 0.5 && x[1] == 0.)
+            low = std::min(low, i);
+        return low;
+      };
+      check(lowest(D) < lowest(B),
+            "A, B, D numbered in -x: an electrode node of D's core comes "
+            "before every one of B's",
+            root);
+    }
   }
   return check.finish(root);
 }

@@ -61,7 +61,12 @@ namespace lipen
    * broken core (d >= 1/2) that touches the plating electrode (boundary id
    * li_electrode) and that body 0's walk does not reach starts a walk of
    * its own, with the rule of li_body_cells(): each walk is a body,
-   * numbered in walk order. A crack that grew into another is one body
+   * numbered in walk order. The walks start in the order of the positions
+   * of the broken electrode nodes (x, then y, then z), so bodies 1, 2, ...
+   * are numbered by their first broken node at the electrode in that
+   * order, whatever the DoF numbering (a refinement renumbers the DoFs;
+   * the bodies keep their numbers while none appears or merges before
+   * them). A crack that grew into another is one body
    * with it: the first walk crosses the joined broken core and reaches
    * the other's electrode nodes. A cell in several walks (a saddle between two
    * bodies, the intact far field, where |grad d| vanishes) belongs to the first
