@@ -122,11 +122,12 @@ namespace lipen
                               1e-3,
                               [this]() -> const std::vector<int> &
                               {
-                                // one body, the defect's (label 0)
-                                const std::vector<bool> &li = solver.li_body();
+                                // one body, the defect's (label 0): the
+                                // others hold no Li yet
+                                const std::vector<int> &li = solver.li_body();
                                 li_labels.resize(li.size());
                                 for (std::size_t i = 0; i < li.size(); ++i)
-                                  li_labels[i] = li[i] ? 0 : -1;
+                                  li_labels[i] = li[i] == 0 ? 0 : -1;
                                 return li_labels;
                               });
     potential->reset();

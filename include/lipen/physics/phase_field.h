@@ -232,10 +232,14 @@ namespace lipen
     {
       return band && prm.loading == Loading::plating;
     }
-    /// By active cell index: whether the locally owned or ghost cell
-    /// belongs to the Li body (every cell when it is not tracked).
-    /// Recomputed from d when d has changed; collective.
-    const std::vector<bool> &
+    /// By active cell index: the Li body of the locally owned or ghost
+    /// cell (li_bodies() of li_body.h: 0 the defect's, 1, 2, ... the other
+    /// bodies at the electrode, -1 none; 0 for every cell when the body is
+    /// not tracked). Only body 0 holds Li so far: bodies 1, 2, ... are
+    /// empty cracks (per-body pressures are not built in the elastic
+    /// load and the closure). Recomputed from d when d has changed;
+    /// collective.
+    const std::vector<int> &
     li_body() const;
 
     /// Add displacement, damage, stress, driving force, history to @p out.
@@ -427,9 +431,11 @@ namespace lipen
     /// volume for the Li, and the -p V_Li term of the damage equation then
     /// has no source on the compressed electrode face.
     double volume_reference = 0;
-    /// the Li body of the current d (li_body()), recomputed when stale
-    mutable std::vector<bool> li_cells;
-    mutable bool              li_cells_stale = true;
+    /// the Li bodies of the current d (li_body()), recomputed when stale,
+    /// and how many li_bodies() found
+    mutable std::vector<int> li_cells;
+    mutable unsigned int     li_body_count  = 1;
+    mutable bool             li_cells_stale = true;
     /// within a step's staggered iterations the body only grows (the
     /// union with the last one; set from the second computation of a step)
     bool                               li_grow_only = false;

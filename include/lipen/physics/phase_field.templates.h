@@ -252,27 +252,31 @@ namespace lipen
   }
 
   template <int dim>
-  const std::vector<bool> &
+  const std::vector<int> &
   PhaseFieldFracture<dim>::li_body() const
   {
     if (li_cells_stale)
     {
       if (tracks_li_body())
       {
-        auto cells = li_body_cells(dof_d, d, band_dofs);
-        // Within a step the body only grows. A few cells on the diffuse
+        auto bodies   = li_bodies(dof_d, d, band_dofs);
+        li_body_count = bodies.n_bodies;
+        auto &cells   = bodies.cell_body;
+        // Within a step a body only grows. A few cells on the diffuse
         // flank ahead of the tip entered and left it between staggered
         // iterations, which switched the Li pressure on them on and off,
         // and the iteration cycled for 1000 iterations (778 <-> 775 cells,
         // u residual 1e-4 <-> 1.5e-2, period 7; README, 'Only connected
-        // damage is Li').
+        // damage is Li'). A cell of body 0 stays in it; a cell that left
+        // every body keeps its last.
         if (li_grow_only && cells.size() == li_cells.size())
           for (std::size_t i = 0; i < cells.size(); ++i)
-            cells[i] = cells[i] || li_cells[i];
+            if (li_cells[i] == 0 || cells[i] < 0)
+              cells[i] = li_cells[i];
         li_cells = std::move(cells);
       }
       else
-        li_cells.assign(tria.n_active_cells(), true);
+        li_cells.assign(tria.n_active_cells(), 0);
       li_cells_stale = false;
     }
     return li_cells;
@@ -302,21 +306,21 @@ namespace lipen
     std::vector<types::global_dof_index> dofs(n);
     std::vector<SymmetricTensor<2, dim>> sym(n);
     const double                         k  = prm.residual_stiffness;
-    const std::vector<bool>             &li = li_body();
+    const std::vector<int>              &li = li_body();
 
     for_each_owned_cell(
       [&](const auto &cell, const auto &cell_d, CellState &st)
       {
         // the Li pressure loads the Li body only
-        const double       pv_cell = li[cell->active_cell_index()] ? pv : 0.;
-        const auto        &fv_u    = st.u;
-        const auto        &eps     = st.eps;
-        const auto        &dv      = st.dv;
-        const auto        &dg      = st.dg;
-        const unsigned int nq      = st.quadrature.size();
-        K                          = 0;
-        R                          = 0;
-        F                          = 0;
+        const double pv_cell  = li[cell->active_cell_index()] == 0 ? pv : 0.;
+        const auto  &fv_u     = st.u;
+        const auto  &eps      = st.eps;
+        const auto  &dv       = st.dv;
+        const auto  &dg       = st.dg;
+        const unsigned int nq = st.quadrature.size();
+        K                     = 0;
+        R                     = 0;
+        F                     = 0;
         for (unsigned int q = 0; q < nq; ++q)
         {
           const double dc  = std::clamp(dv[q], 0., 1.);
@@ -517,11 +521,11 @@ namespace lipen
     const FEValuesExtractors::Vector disp(0);
     std::vector<Tensor<1, dim>>      uf(face_quadrature.size());
     double                           V  = 0;
-    const std::vector<bool>         &li = li_body();
+    const std::vector<int>          &li = li_body();
     for_each_owned_cell(
       [&](const auto &cell, const auto &, CellState &s)
       {
-        if (!li[cell->active_cell_index()])
+        if (li[cell->active_cell_index()] != 0)
           return;
         for (unsigned int q = 0; q < s.quadrature.size(); ++q)
           V -= (s.uv[q] * s.dg[q]) * s.u.JxW(q);
@@ -598,13 +602,13 @@ namespace lipen
     const double                         b_w = at1 ? 3. * Gc / (8. * ell) : 0.;
     const FEValuesExtractors::Vector     disp(0);
     std::vector<Tensor<1, dim>>          uv_li;
-    const std::vector<bool>             &li = li_body();
+    const std::vector<int>              &li = li_body();
 
     for_each_owned_cell(
       [&](const auto &cell_u, const auto &cell, CellState &st)
       {
         // the Li pressure drives the Li body only
-        const double       p_cell = li[cell->active_cell_index()] ? p : 0.;
+        const double       p_cell = li[cell->active_cell_index()] == 0 ? p : 0.;
         const auto        &fv_d   = st.d;
         const auto        &eps    = st.eps;
         const unsigned int nq     = st.quadrature.size();
@@ -902,10 +906,10 @@ namespace lipen
         it.pressure   = p;
         if (tracks_li_body())
         {
-          const std::vector<bool> &li = li_body();
-          unsigned long            n  = 0;
+          const std::vector<int> &li = li_body();
+          unsigned long           n  = 0;
           for (const auto &cell : tria.active_cell_iterators())
-            if (cell->is_locally_owned() && li[cell->active_cell_index()])
+            if (cell->is_locally_owned() && li[cell->active_cell_index()] == 0)
               ++n;
           it.li_cells = dealii::Utilities::MPI::sum(n, comm);
         }
@@ -1368,15 +1372,15 @@ namespace lipen
   {
     using namespace dealii;
     Metrics m;
-    m.pressure                   = p;
-    m.crack_volume               = crack_volume();
-    const bool               at1 = prm.model == DamageModel::AT1;
-    double                   Eel = 0, Efr = 0, detached = 0, at_electrode = 0;
-    const std::vector<bool> &li = li_body();
+    m.pressure                  = p;
+    m.crack_volume              = crack_volume();
+    const bool              at1 = prm.model == DamageModel::AT1;
+    double                  Eel = 0, Efr = 0, detached = 0, at_electrode = 0;
+    const std::vector<int> &li = li_body();
     for_each_owned_cell(
       [&](const auto &cell, const auto &, CellState &c)
       {
-        const bool in_li        = li[cell->active_cell_index()];
+        const bool in_li        = li[cell->active_cell_index()] == 0;
         bool       on_electrode = false;
         if (!in_li && cell->at_boundary())
           for (const unsigned int f : cell->face_indices())
@@ -1406,7 +1410,7 @@ namespace lipen
     m.detached_damage       = copies * Utilities::MPI::sum(detached, comm);
     m.detached_at_electrode = copies * Utilities::MPI::sum(at_electrode, comm);
     if (tracks_li_body())
-      m.li_bodies = lipen::li_bodies(dof_d, d, band_dofs).n_bodies;
+      m.li_bodies = li_body_count; // of li_body() above
 
     // crack measure: length (2D) or area (3D) of the whole crack
     const auto  &gp            = geometry.parameters();
@@ -1459,7 +1463,7 @@ namespace lipen
       }
     };
     for (const auto &cell : dof_d.active_cell_iterators())
-      if (cell->is_locally_owned() && li[cell->active_cell_index()])
+      if (cell->is_locally_owned() && li[cell->active_cell_index()] == 0)
         for (const unsigned int l : cell->line_indices())
         {
           const auto   line = cell->line(l);

@@ -180,7 +180,8 @@ namespace lipen
     const CellDrive                      drive;
     std::unique_ptr<IonicPotential<dim>> potential;
     /// the Li body labels the ionic potential sees: 0 on the cells of
-    /// solver.li_body(), -1 elsewhere (only the defect's body holds Li)
+    /// body 0 of solver.li_body(), -1 elsewhere (only the defect's body
+    /// holds Li)
     std::vector<int> li_labels;
     Plating          plating_accepted, plating_trial;
     /// wall time in the u, d and ionic-potential solves of every attempt
