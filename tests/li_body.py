@@ -34,12 +34,15 @@ r < 5 um, mirrored by the symmetry plane):
   fields hold no Li at the pore's broken nodes in the step before and Li at
   the run's pressure in the last step.
 - a second flaw at the Li electrode (the disc at (60, 100) um, cut by the
-  electrode face): it holds no Li (one Li body per run), so
-  `detached_at_electrode` (the detached damage in the cells at the
-  electrode) is > 0 and below detached_damage at every step and lipen
-  prints its warning once; the other discs have detached_at_electrode = 0
-  and no warning; `li_bodies` (the Li bodies at the electrode) is 2 at
-  every step of this run and 1 at every step of the three others.
+  electrode face): a second Li body with its own pressure and Li balance.
+  `li_bodies` (the Li bodies at the electrode) is 2 at every step of this
+  run and 1 at every step of the three others; no run has broken material
+  at the electrode outside the bodies (detached_at_electrode = 0);
+  li_bodies.csv has both bodies at every step; each body's Li volume
+  equals its crack volume (1 %); Li plates into body 1 (I < 0) and
+  pressurises it (p > 0), at a pressure other than the slit's (> 1 %);
+  pressure_Pa in statistics.csv is body 0's; 1 and 2 ranks give both
+  bodies' p and V to 1e-6.
 - bad input: an Initial damage that does not parse, that is infinite at a
   node, or that comes with a notch is refused naming the entry, exit 2.
 Usage: li_body.py LIPEN WORKDIR SOURCE_DIR
@@ -67,10 +70,6 @@ r_disc, ell = 5e-6, 1e-6
 short = {"Phase field/End time": 0.8, "Phase field/Time steps": 2}
 
 
-# printed (once) when broken material outside the Li body touches the Li
-# electrode: a second Li body, not modelled
-WARNING = "touches the Li electrode"
-warnings = {}
 
 
 def disc(x, y):
@@ -84,7 +83,6 @@ def run(name, entries, ranks=2, expect=0):
         timeout=600)
     chk.check(status == expect, "%s: exit status %d (expected %d) %s" %
               (name, status, expect, stderr.strip()[-300:]))
-    warnings[name] = stdout.count(WARNING)
     if status != 0:
         return out, None, stderr
     with open(os.path.join(out, "statistics.csv")) as f:
@@ -250,24 +248,25 @@ if join:
     chk.check(err < 0.01, "pore: plated = crack volume within 1 %% at every "
               "step (%.2g)" % err)
 
-# --- a second flaw at the Li electrode -------------------------------------
-_, sec, _ = run("second_flaw", {"Phase field/Initial damage": disc(60e-6, 100e-6)})
-if sec and iso and con and join:
-    at = [value(sec, "detached_at_electrode", i) for i in range(len(sec))]
-    det = value(sec, "detached_damage")
-    print("second flaw at the electrode: detached_at_electrode %s, "
-          "detached %.4g" % (" ".join("%.3g" % a for a in at), det))
-    chk.check(all(0 < a < det for a in at) and warnings["second_flaw"] == 1,
-              "second flaw at the electrode: 0 < detached_at_electrode < "
-              "detached_damage at every step, the warning printed once "
-              "(%d)" % warnings["second_flaw"])
+# --- a second flaw at the Li electrode: a second Li body -----------------
+def body_rows(out):
+    """li_bodies.csv: {body: [rows]}"""
+    with open(os.path.join(out, "li_bodies.csv")) as f:
+        rows = list(csv.DictReader(f))
+    by = {}
+    for r in rows:
+        by.setdefault(int(r["body"]), []).append(r)
+    return by
+
+
+sec_out, sec, _ = run("second_flaw",
+                      {"Phase field/Initial damage": disc(60e-6, 100e-6)})
+sec1_out, sec1, _ = run("second_flaw_1rank",
+                        {"Phase field/Initial damage": disc(60e-6, 100e-6)},
+                        ranks=1)
+if sec and sec1 and iso and con and join:
     others = [(n, r) for n, r in (("isolated", iso), ("connected", con),
                                   ("joined_by_growth", join))]
-    chk.check(all(value(r, "detached_at_electrode", i) == 0
-                  for n, r in others for i in range(len(r))) and
-              all(warnings[n] == 0 for n, _ in others),
-              "no detached_at_electrode and no warning for the isolated, "
-              "the overlapping and the reached pore")
     # li_bodies (li_bodies() of li_body.h): the second flaw is a second
     # body at the electrode; the pores inside the electrolyte are none
     bodies = {n: sorted(set(int(value(r, "li_bodies", i))
@@ -278,6 +277,51 @@ if sec and iso and con and join:
               all(bodies[n] == [1] for n, _ in others),
               "li_bodies = 2 at every step with the second flaw, 1 with "
               "the isolated, the overlapping and the reached pore")
+    chk.check(all(value(r, "detached_at_electrode", i) == 0
+                  for n, r in others + [("second_flaw", sec)]
+                  for i in range(len(r))),
+              "no broken material at the electrode outside the Li bodies "
+              "(detached_at_electrode = 0 in every run)")
+    by, by1 = body_rows(sec_out), body_rows(sec1_out)
+    ok = sorted(by) == [0, 1] and len(by[1]) == len(sec)
+    chk.check(ok, "second flaw: li_bodies.csv has bodies 0 and 1 at every "
+              "step (%s)" % sorted(by))
+    if ok:
+        for k in (0, 1):
+            for r in by[k]:
+                print("  body %d t %s: p %.6g Pa, V_Li %.6g, V_crack %.6g, "
+                      "I %.4g, plated %.4g" % (
+                          k, r["time"], float(r["pressure_Pa"]),
+                          float(r["li_volume"]), float(r["crack_volume"]),
+                          float(r["li_current_A"]),
+                          float(r["plated_volume"])))
+        # each body's Li fills its own crack (its own balance)
+        err = max(abs(float(r["li_volume"]) - float(r["crack_volume"])) /
+                  float(r["crack_volume"]) for k in (0, 1) for r in by[k][1:])
+        chk.check(err < 0.01, "second flaw: each body's Li volume = its "
+                  "crack volume within 1 %% at every step (%.2g)" % err)
+        last = by[1][-1]
+        chk.check(float(last["pressure_Pa"]) > 0 and
+                  float(last["plated_volume"]) > 0 and
+                  float(last["li_current_A"]) < 0,
+                  "second flaw: Li plates into body 1 (I < 0, plated > 0) "
+                  "and pressurises it (p_1 > 0)")
+        p0, p1 = float(by[0][-1]["pressure_Pa"]), float(last["pressure_Pa"])
+        chk.check(abs(p0 - p1) > 0.01 * p0,
+                  "second flaw: its pressure differs from the slit's "
+                  "(%.4g vs %.4g Pa)" % (p1, p0))
+        # body 0 is the slit's body with the second flaw as an empty crack
+        # replaced by a Li body: the run's pressure column is body 0's
+        chk.check(abs(value(sec, "pressure_Pa") - p0) <= 1e-9 * p0,
+                  "second flaw: statistics.csv pressure_Pa = body 0's")
+        same = all(abs(float(a["pressure_Pa"]) - float(b["pressure_Pa"])) <=
+                   1e-6 * abs(float(a["pressure_Pa"])) and
+                   abs(float(a["crack_volume"]) - float(b["crack_volume"])) <=
+                   1e-6 * abs(float(a["crack_volume"]))
+                   for k in (0, 1) for a, b in zip(by[k][1:], by1[k][1:]))
+        chk.check(same and sorted(by1) == [0, 1],
+                  "second flaw: both bodies' p and V on 1 rank = 2 ranks "
+                  "(1e-6)")
 
 for name, entries, words in (
         ("bad_parse", {"Phase field/Initial damage": "x +* y"},

@@ -131,7 +131,8 @@ namespace lipen
       /// their positions (x, then y, then z: independent of the DoF
       /// numbering, so a refinement does not reorder the bodies); the
       /// same list on every rank. Collective.
-      std::vector<dealii::types::global_dof_index>
+      std::vector<
+        std::pair<std::array<double, dim>, dealii::types::global_dof_index>>
       broken_electrode_nodes(const std::vector<char> &excluded) const
       {
         using namespace dealii;
@@ -160,10 +161,7 @@ namespace lipen
           all.insert(all.end(), part.begin(), part.end());
         std::sort(all.begin(), all.end());
         all.erase(std::unique(all.begin(), all.end()), all.end());
-        std::vector<types::global_dof_index> nodes;
-        for (const auto &node : all)
-          nodes.push_back(node.second);
-        return nodes;
+        return all;
       }
 
       /// Whether the node of global index @p i is in @p in (false if it is
@@ -211,7 +209,9 @@ namespace lipen
     // the electrode that the walks before it did not reach
     std::vector<std::vector<char>> walks{graph.walk(seeds)};
     std::vector<char>              reached = walks.front();
-    for (const auto i : graph.broken_electrode_nodes(walks.front()))
+    LiBodies                       bodies;
+    bodies.anchors.emplace_back(); // body 0: its seeds
+    for (const auto &[x, i] : graph.broken_electrode_nodes(walks.front()))
     {
       // the list is the same on every rank, and so is whether an earlier
       // walk reached the node (the walks are combined over the ranks)
@@ -220,10 +220,12 @@ namespace lipen
       if (done)
         continue;
       walks.push_back(graph.walk({i}));
+      bodies.anchors.emplace_back();
+      for (unsigned int c = 0; c < dim; ++c)
+        bodies.anchors.back()[c] = x[c];
       for (std::size_t k = 0; k < reached.size(); ++k)
         reached[k] = reached[k] || walks.back()[k];
     }
-    LiBodies bodies;
     bodies.n_bodies = walks.size();
     // a cell belongs to the first walk (in walk order) that holds all its
     // nodes

@@ -91,8 +91,7 @@ namespace lipen
   PhaseFieldModel<dim>::initialise()
   {
     solver.initialise();
-    accepted = solver.metrics();
-    warn_second_li_body(0.);
+    accepted  = solver.metrics();
     trial     = accepted;
     fracture0 = accepted.fracture_energy;
     arrest    = {0., accepted.crack_size, accepted.pressure};
@@ -100,7 +99,141 @@ namespace lipen
     history = "step,attempt,iteration,residual_u,damage_change,pressure_Pa,"
               "newton,krylov_u,krylov_d,active_set,li_cells\n";
     if (plating())
+    {
+      // bodies 1, 2, ... at the electrode besides the defect's: empty
+      // cracks at the start, filled with what they open
+      const auto &anchors = solver.li_body_anchors();
+      const auto  V       = solver.crack_volumes();
+      bodies.clear();
+      for (unsigned int k = 1; k < anchors.size(); ++k)
+      {
+        bodies.push_back(
+          {LithiumVolumeBalance(li.volume_per_coulomb()), anchors[k]});
+        bodies.back().li.set_volume(V[k]);
+        bodies.back().crack_volume = V[k];
+      }
+      bodies_log = "step,time,body,anchor_x,anchor_y," +
+                   std::string(dim == 3 ? "anchor_z," : "") +
+                   "pressure_Pa,li_volume,crack_volume,li_current_A,"
+                   "plated_volume,extruded_volume\n";
+      log_bodies(0, 0.);
       rebuild_potential();
+    }
+  }
+
+  template <int dim>
+  void
+  PhaseFieldModel<dim>::log_bodies(const unsigned int step, const double t)
+  {
+    std::ostringstream rows;
+    rows << std::setprecision(10);
+    const auto row = [&](const unsigned int          k,
+                         const Point<dim>           &anchor,
+                         const double                p,
+                         const LithiumVolumeBalance &balance,
+                         const double                V,
+                         const double                I)
+    {
+      rows << step << ',' << t << ',' << k;
+      for (unsigned int c = 0; c < dim; ++c)
+        rows << ',' << anchor[c];
+      rows << ',' << p << ',' << balance.volume() << ',' << V << ',' << I << ','
+           << balance.plated() << ',' << balance.extruded() << '\n';
+    };
+    row(0,
+        Point<dim>(),
+        accepted.pressure,
+        li,
+        accepted.crack_volume,
+        plating_accepted.current);
+    for (unsigned int k = 0; k < bodies.size(); ++k)
+      row(k + 1,
+          bodies[k].anchor,
+          bodies[k].pressure,
+          bodies[k].li,
+          bodies[k].crack_volume,
+          bodies[k].current);
+    bodies_log += rows.str();
+  }
+
+  template <int dim>
+  void
+  PhaseFieldModel<dim>::map_li_bodies()
+  {
+    const auto &anchors = solver.li_body_anchors();
+    bodies_trial.clear();
+    for (unsigned int k = 1; k < anchors.size(); ++k)
+      bodies_trial.push_back(
+        {LithiumVolumeBalance(li.volume_per_coulomb()), anchors[k]});
+    body_map.assign(bodies.size(), 0);
+    merged_volume = 0;
+    for (unsigned int j = 0; j < bodies.size(); ++j)
+    {
+      const int k    = solver.li_body_at(bodies[j].anchor);
+      auto     &from = bodies[j].li;
+      if (k >= 1 && k <= int(bodies_trial.size()))
+      {
+        auto &to = bodies_trial[k - 1].li;
+        to.restore(to.plated() + from.plated(),
+                   to.extruded() + from.extruded());
+        body_map[j] = k;
+      }
+      else
+        merged_volume += from.volume(); // joins the defect's body
+    }
+  }
+
+  template <int dim>
+  std::vector<double>
+  PhaseFieldModel<dim>::bodies_step(const std::vector<double>        &V0,
+                                    const dealii::FullMatrix<double> &C,
+                                    const CellDrive &step_drive,
+                                    const double     dt)
+  {
+    // the sealed step of each body k: its Li volume V_old,k + dt (Omega/F)
+    // (-I_k) - dt G_m p_k fills its crack V0_k + sum_j C_kj p_j, i.e.
+    //   I_k + sum_j beta_kj (p_j - p_old,j) = 0,
+    //   beta = C_eff / (copies (Omega/F) dt), C_eff = C + dt G_m I,
+    //   p_old = C_eff^-1 (V_old - V0)
+    const unsigned int n      = V0.size();
+    const double       copies = geometry.model_copies();
+    const double       oF     = li.volume_per_coulomb();
+    AssertThrow(n == 1 + bodies_trial.size(),
+                ExcDimensionMismatch(n, 1 + bodies_trial.size()));
+    FullMatrix<double> C_eff(C);
+    for (unsigned int k = 0; k < n; ++k)
+      C_eff(k, k) += dt * parameters.electrochemistry.mouth_conductance;
+    Vector<double> rhs(n), p_old(n);
+    rhs[0] = li.volume() + merged_volume - V0[0];
+    for (unsigned int k = 1; k < n; ++k)
+      rhs[k] = bodies_trial[k - 1].li.volume() - V0[k];
+    FullMatrix<double> inverse(C_eff);
+    inverse.gauss_jordan();
+    inverse.vmult(p_old, rhs);
+    DefectPressure pressure{DefectPressure::sealed};
+    pressure.body_beta.resize(n * n);
+    for (unsigned int k = 0; k < n; ++k)
+      for (unsigned int j = 0; j < n; ++j)
+        pressure.body_beta[k * n + j] = C_eff(k, j) / (copies * oF * dt);
+    pressure.body_p_old.assign(p_old.begin(), p_old.end());
+    const auto ns = potential->solve(step_drive, pressure);
+    ++plating_trial.coupling;
+    plating_trial.newton += ns.newton_iterations;
+    plating_trial.linear += ns.linear_iterations;
+    plating_trial.seconds += ns.seconds;
+    const auto  I                = potential->interfaces();
+    const auto &p                = potential->body_pressures();
+    plating_trial.current        = I.current_bodies[0] * copies;
+    plating_trial.ionic_pressure = p[0];
+    plating_trial.cell_voltage   = -potential->electrode_potential();
+    plating_trial.applied_current_density =
+      I.current_counter / std::max(I.area_counter, 1e-300);
+    for (unsigned int k = 1; k < n; ++k)
+    {
+      bodies_trial[k - 1].current  = I.current_bodies[k] * copies;
+      bodies_trial[k - 1].pressure = p[k];
+    }
+    return p;
   }
 
   template <int dim>
@@ -122,13 +255,7 @@ namespace lipen
                               1e-3,
                               [this]() -> const std::vector<int> &
                               {
-                                // one body, the defect's (label 0): the
-                                // others hold no Li yet
-                                const std::vector<int> &li = solver.li_body();
-                                li_labels.resize(li.size());
-                                for (std::size_t i = 0; i < li.size(); ++i)
-                                  li_labels[i] = li[i] == 0 ? 0 : -1;
-                                return li_labels;
+                                return solver.li_body();
                               });
     potential->reset();
   }
@@ -310,7 +437,7 @@ namespace lipen
       // the mouth (implicit): the same equation with C + dt G_m
       const double C_eff =
         C + dt * parameters.electrochemistry.mouth_conductance;
-      const double p_ref = (li.volume() - V0) / C_eff;
+      const double p_ref = (li.volume() + merged_volume - V0) / C_eff;
       const auto   ns =
         potential->solve(step_drive,
                          {DefectPressure::sealed,
@@ -329,10 +456,18 @@ namespace lipen
         I.current_counter / std::max(I.area_counter, 1e-300);
       return plating_trial.ionic_pressure;
     };
+    // bodies 1, 2, ...: each its own sealed step (bodies_step())
+    solver.refresh_li_bodies();
+    map_li_bodies();
+    const auto several =
+      [&](const std::vector<double> &V0, const dealii::FullMatrix<double> &C)
+    {
+      return bodies_step(V0, C, step_drive, dt);
+    };
     StepReport report;
     try
     {
-      result = solver.solve_step(0., closure);
+      result = solver.solve_step(0., closure, several);
     }
     catch (const NumericalFailure &e)
     {
@@ -346,8 +481,15 @@ namespace lipen
       report.message = result.message;
       return report;
     }
-    trial      = solver.metrics();
-    trial_load = li.trial_volume(plating_trial.current, mouth_flux(), dt);
+    trial = solver.metrics();
+    trial_load =
+      li.trial_volume(plating_trial.current, mouth_flux(), dt) + merged_volume;
+    if (!bodies_trial.empty())
+    {
+      const auto V = solver.crack_volumes();
+      for (unsigned int k = 0; k < bodies_trial.size(); ++k)
+        bodies_trial[k].crack_volume = V[k + 1];
+    }
     require_finite(info, t_new);
     return report;
   }
@@ -447,7 +589,7 @@ namespace lipen
 
   template <int dim>
   void
-  PhaseFieldModel<dim>::accept_step(const double t, const StepInfo &)
+  PhaseFieldModel<dim>::accept_step(const double t, const StepInfo &info)
   {
     solver.accept_step();
     work += 0.5 * (accepted.pressure + trial.pressure) *
@@ -458,14 +600,24 @@ namespace lipen
     // volume the prescribed pressure opens
     if (plating())
     {
+      // the Li of bodies that merged into the defect's joins its balance
+      for (unsigned int j = 0; j < bodies.size(); ++j)
+        if (body_map[j] <= 0)
+          li.restore(li.plated() + bodies[j].li.plated(),
+                     li.extruded() + bodies[j].li.extruded());
       li.accept(plating_trial.current, mouth_flux(), t - t_accepted);
       plating_accepted = plating_trial;
+      const double G_m = parameters.electrochemistry.mouth_conductance;
+      for (auto &b : bodies_trial)
+        b.li.accept(b.current, G_m * b.pressure, t - t_accepted);
+      bodies = bodies_trial;
     }
     else
       li.set_volume(pf.loading == Loading::volume ? trial_load :
                                                     accepted.crack_volume);
-    t_accepted = t;
-    warn_second_li_body(t);
+    if (plating())
+      log_bodies(info.step, t);
+    t_accepted    = t;
     min_increment = std::min(min_increment, accepted.min_damage_increment);
     // the state the arrest clock runs from: reset whenever the crack grows
     // by l/100 or p changes by 0.1 % from it
@@ -474,26 +626,6 @@ namespace lipen
         std::abs(accepted.pressure - arrest.pressure) >
           1e-3 * std::max(std::abs(accepted.pressure), 1e-300))
       arrest = {t, accepted.crack_size, accepted.pressure};
-  }
-
-  template <int dim>
-  void
-  PhaseFieldModel<dim>::warn_second_li_body(const double t)
-  {
-    if (!plating() || warned_second_li_body ||
-        !(accepted.detached_at_electrode > 0))
-      return;
-    warned_second_li_body = true;
-    if (dealii::Utilities::MPI::this_mpi_process(comm) == 0)
-      std::cout << "lipen: warning: at t = " << t
-                << " s broken material that is not connected to the defect "
-                   "touches the Li electrode (detached_at_electrode = "
-                << accepted.detached_at_electrode
-                << ", li_bodies = " << accepted.li_bodies
-                << "): it would be a second Li body with its own pressure, "
-                   "which lipen does not model; it holds no Li in this run "
-                   "(README, 'Only connected damage is Li')"
-                << std::endl;
   }
 
   template <int dim>
@@ -560,6 +692,8 @@ namespace lipen
   PhaseFieldModel<dim>::write_files(const std::string &dir) const
   {
     write_file_atomically(dir + "/staggered_history.csv", history);
+    if (plating())
+      write_file_atomically(dir + "/li_bodies.csv", bodies_log);
   }
 
   template <int dim>
@@ -602,8 +736,11 @@ namespace lipen
       return;
     std::ostringstream out;
     out << std::setprecision(std::numeric_limits<double>::max_digits10);
-    for (const double x : solver.scalar_state())
-      out << x << '\n';
+    // the solver's p, p_n, E_frac(0) first; its pressures of bodies 1, 2,
+    // ... with the bodies' block at the end
+    const auto state = solver.scalar_state();
+    for (unsigned int k = 0; k < 3; ++k)
+      out << state[k] << '\n';
     for (const double x : {load_value,
                            work,
                            fracture0,
@@ -624,7 +761,26 @@ namespace lipen
                            li.plated(),
                            li.extruded()})
       out << x << '\n';
+    // Li bodies 1, 2, ...: their number, then per body the anchor, the
+    // plated and extruded totals, the pressure, current and crack volume
+    // and the solver's pressure at the step's start
+    out << bodies.size() << '\n';
+    for (unsigned int k = 0; k < bodies.size(); ++k)
+    {
+      const auto &b = bodies[k];
+      for (unsigned int c = 0; c < dim; ++c)
+        out << b.anchor[c] << '\n';
+      for (const double x : {b.li.plated(),
+                             b.li.extruded(),
+                             b.pressure,
+                             b.current,
+                             b.crack_volume,
+                             3 + k < state.size() ? state[3 + k] : 0.})
+        out << x << '\n';
+    }
     write_file_atomically(dir + "/phase_field.txt", out.str());
+    if (plating())
+      write_file_atomically(dir + "/li_bodies.csv", bodies_log);
     write_file_atomically(dir + "/staggered_history.csv", history);
   }
 
@@ -657,7 +813,35 @@ namespace lipen
     if (!complete)
       throw InputError("--restart: '" + dir +
                        "/phase_field.txt' is missing or damaged");
-    solver.set_scalar_state({x[0], x[1], x[2]});
+    // Li bodies 1, 2, ... (checkpoints without them: none)
+    std::vector<double> state{x[0], x[1], x[2]};
+    bodies.clear();
+    std::string word;
+    if (in >> word)
+    {
+      const unsigned int n = std::strtoul(word.c_str(), nullptr, 10);
+      for (unsigned int k = 0; k < n; ++k)
+      {
+        std::vector<double> v(dim + 6);
+        for (auto &value : v)
+        {
+          if (!(in >> word))
+            throw InputError("--restart: '" + dir +
+                             "/phase_field.txt' is damaged (Li bodies)");
+          value = std::strtod(word.c_str(), nullptr);
+        }
+        LiBody b{LithiumVolumeBalance(li.volume_per_coulomb()), Point<dim>()};
+        for (unsigned int c = 0; c < dim; ++c)
+          b.anchor[c] = v[c];
+        b.li.restore(v[dim], v[dim + 1]);
+        b.pressure     = v[dim + 2];
+        b.current      = v[dim + 3];
+        b.crack_volume = v[dim + 4];
+        state.push_back(v[dim + 5]);
+        bodies.push_back(b);
+      }
+    }
+    solver.set_scalar_state(state);
     load_value                 = x[3];
     work                       = x[4];
     fracture0                  = x[5];
@@ -685,6 +869,13 @@ namespace lipen
     std::ostringstream text;
     text << log.rdbuf();
     history = text.str();
+    if (plating())
+    {
+      std::ifstream      rows(dir + "/li_bodies.csv");
+      std::ostringstream all;
+      all << rows.rdbuf();
+      bodies_log = all.str();
+    }
   }
 
   template <int dim>

@@ -4,6 +4,7 @@
 #include <deal.II/dofs/dof_handler.h>
 #include <deal.II/lac/petsc_vector.h>
 
+#include <array>
 #include <vector>
 
 namespace lipen
@@ -50,6 +51,10 @@ namespace lipen
     std::vector<int> cell_body;
     /// number of bodies (at least 1: the defect's, possibly empty)
     unsigned int n_bodies = 0;
+    /// per body: the position of its first broken node on the electrode
+    /// (where its walk started; (0, 0, 0) for body 0, which starts from the
+    /// defect's seeds)
+    std::vector<std::array<double, 3>> anchors;
   };
 
   /**

@@ -17,10 +17,12 @@
 #include <deal.II/fe/fe_system.h>
 #include <deal.II/fe/mapping_q1.h>
 #include <deal.II/lac/affine_constraints.h>
+#include <deal.II/lac/full_matrix.h>
 #include <deal.II/lac/petsc_sparse_matrix.h>
 #include <deal.II/lac/petsc_vector.h>
 #include <deal.II/numerics/data_out.h>
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <string>
@@ -83,11 +85,14 @@ namespace lipen
    * d >= 0 and elastic threshold). Each active-set iteration is a CG +
    * BoomerAMG solve.
    *
-   * Plating loading: p acts only on the Li body, the damage connected to
-   * the initial defect (li_body.h): with chi = 1 on its cells and 0
-   * elsewhere, V(u, d) = - int chi u . grad d dx, the load - p (chi grad d,
-   * v) and the damage term p (chi u, grad e). Damage outside it is an
-   * empty, traction-free crack.
+   * Plating loading: the pressures act only on the Li bodies, the damage
+   * connected to the plating electrode (li_body.h): body 0 the defect's,
+   * bodies 1, 2, ... other broken cores at the electrode, each with its
+   * own pressure p_k. With chi_k = 1 on the cells of body k and 0
+   * elsewhere, V_k(u, d) = - int chi_k u . grad d dx, the load
+   * - sum_k p_k (chi_k grad d, v) and the damage term
+   * sum_k p_k (chi_k u, grad e). Damage outside every body is an empty,
+   * traction-free crack.
    *
    * Initial crack: `damage band` sets d = 1 at the nodes within one
    * process-zone cell h of the defect faces (so a whole layer of cells is
@@ -177,15 +182,30 @@ namespace lipen
      * closure returns the p at which the Li volume equals V(p).
      */
     using VolumeClosure = std::function<double(double V0, double C)>;
+    /**
+     * The same for n Li bodies (li_body() labels 0 .. n-1): given the crack
+     * volumes as the affine function V(p) = V0 + C p of the pressures of
+     * the bodies (C: the n x n compliance matrix dV_k/dp_j, whole body),
+     * the closure returns the pressures at which each body's Li volume
+     * equals its crack volume.
+     */
+    using BodiesClosure =
+      std::function<std::vector<double>(const std::vector<double>        &V0,
+                                        const dealii::FullMatrix<double> &C)>;
 
     /// Solve one load step by alternate minimisation (Anderson-accelerated
     /// fixed point d -> d_hat(u(d)), or over-relaxed): @p load is the
     /// pressure [Pa] (pressure loading) or the Li volume (volume loading).
     /// With a @p closure (plating loading), @p load is ignored: in every
     /// staggered iteration the pressure and u solve V_crack(u, d) = V(p)
-    /// with the closure's Li volume.
+    /// with the closure's Li volume. With @p bodies too, a step that
+    /// starts with more than one Li body gives each its own pressure
+    /// (AffineSecant through @p bodies); otherwise bodies 1, 2, ... hold
+    /// no Li.
     StepResult
-    solve_step(double load, const VolumeClosure &closure = {});
+    solve_step(double               load,
+               const VolumeClosure &closure = {},
+               const BodiesClosure &bodies  = {});
 
     /// The scalars of the state that the fields do not hold (pressure,
     /// initial fracture energy), for checkpoints; the fields themselves are
@@ -241,6 +261,21 @@ namespace lipen
     /// collective.
     const std::vector<int> &
     li_body() const;
+    /// Label the Li bodies of the current d afresh (as at the start of a
+    /// step; solve_step() does it too); collective.
+    void
+    refresh_li_bodies();
+    /// The bodies of the last refresh: the position of each one's first
+    /// broken electrode node (body 0: the origin).
+    const std::vector<dealii::Point<dim>> &
+    li_body_anchors() const
+    {
+      return li_anchors;
+    }
+    /// The Li body (label) at point @p x: the largest label of the locally
+    /// owned cells whose bounding box holds @p x (-1: none); collective.
+    int
+    li_body_at(const dealii::Point<dim> &x) const;
 
     /// Add displacement, damage, stress, driving force, history to @p out.
     /// @p cell_data holds the cell fields until the patches are built.
@@ -272,6 +307,20 @@ namespace lipen
     {
       return p;
     }
+    /// The Li pressure of each body (body 0: pressure()); bodies without
+    /// their own pressure are at 0.
+    std::vector<double>
+    body_pressures() const
+    {
+      std::vector<double> all{p};
+      all.insert(all.end(), p_more.begin(), p_more.end());
+      all.resize(std::max<std::size_t>(all.size(), li_body_count), 0.);
+      return all;
+    }
+    /// Whole-body crack volume of each Li body of li_body() (less its
+    /// stack-only reference under a stack pressure); collective.
+    std::vector<double>
+    crack_volumes() const;
     dealii::types::global_dof_index
     n_dofs_u() const
     {
@@ -341,6 +390,25 @@ namespace lipen
     solve_for_closure(const VolumeClosure &closure,
                       StepResult          &r,
                       Iteration           &it);
+    /// The same for several Li bodies: their pressures and u from
+    /// AffineSecant with the closure @p bodies.
+    bool
+    solve_for_bodies(const BodiesClosure &bodies, StepResult &r, Iteration &it);
+    /// Under a stack pressure: u_reference, the displacement of the
+    /// current damage under the stack alone (every Li pressure 0), and the
+    /// crack volume of each body there (volume_reference(s)); false if u
+    /// fails.
+    bool
+    solve_stack_reference(StepResult &r, Iteration &it);
+    /// The Li pressure on the cells of body @p label (-1: none, 0).
+    double
+    pressure_of(const int label) const
+    {
+      return label == 0 ? p :
+             label > 0 && std::size_t(label) <= p_more.size() ?
+                          p_more[label - 1] :
+                          0.;
+    }
     /// Whole-body crack volume of the current u, d, less volume_reference.
     double
     crack_volume() const;
@@ -431,11 +499,21 @@ namespace lipen
     /// volume for the Li, and the -p V_Li term of the damage equation then
     /// has no source on the compressed electrode face.
     double volume_reference = 0;
+    /// the same for bodies 1, 2, ...
+    std::vector<double> volume_references;
+    /// the Li pressures of bodies 1, 2, ... of li_body() (body 0: p), now
+    /// and at the step's start; empty while they hold no Li
+    std::vector<double> p_more, p_more_n;
     /// the Li bodies of the current d (li_body()), recomputed when stale,
     /// and how many li_bodies() found
     mutable std::vector<int> li_cells;
-    mutable unsigned int     li_body_count  = 1;
-    mutable bool             li_cells_stale = true;
+    /// the bodies of the step's start (their number and anchors, the
+    /// positions of their first electrode node, li_bodies()), and the
+    /// number the last li_bodies() found
+    mutable unsigned int                    li_body_count = 1;
+    mutable std::vector<dealii::Point<dim>> li_anchors;
+    mutable unsigned int                    li_body_found  = 1;
+    mutable bool                            li_cells_stale = true;
     /// within a step's staggered iterations the body only grows (the
     /// union with the last one; set from the second computation of a step)
     bool                               li_grow_only = false;

@@ -7,6 +7,7 @@
 #include <lipen/geometry/displacement_constraints.h>
 #include <lipen/physics/li_body.h>
 #include <lipen/physics/phase_field.h>
+#include <lipen/solvers/affine_secant.h>
 #include <lipen/solvers/elasticity_dofs.h>
 #include <lipen/solvers/petsc_matrix.h>
 
@@ -94,18 +95,23 @@ namespace lipen
   std::vector<double>
   PhaseFieldFracture<dim>::scalar_state() const
   {
-    return {p, p_n, initial_fracture_energy};
+    // p, p_n, E_frac(0), then the step-start pressures of bodies 1, 2, ...
+    std::vector<double> state{p, p_n, initial_fracture_energy};
+    state.insert(state.end(), p_more_n.begin(), p_more_n.end());
+    return state;
   }
 
   template <int dim>
   void
   PhaseFieldFracture<dim>::set_scalar_state(const std::vector<double> &state)
   {
-    AssertThrow(state.size() == 3,
+    AssertThrow(state.size() >= 3,
                 dealii::ExcDimensionMismatch(state.size(), 3));
     p                       = state[0];
     p_n                     = state[1];
     initial_fracture_energy = state[2];
+    p_more_n.assign(state.begin() + 3, state.end());
+    p_more = p_more_n;
   }
 
   template <int dim>
@@ -260,7 +266,7 @@ namespace lipen
       if (tracks_li_body())
       {
         auto bodies   = li_bodies(dof_d, d, band_dofs);
-        li_body_count = bodies.n_bodies;
+        li_body_found = bodies.n_bodies;
         auto &cells   = bodies.cell_body;
         // Within a step a body only grows. A few cells on the diffuse
         // flank ahead of the tip entered and left it between staggered
@@ -268,11 +274,24 @@ namespace lipen
         // and the iteration cycled for 1000 iterations (778 <-> 775 cells,
         // u residual 1e-4 <-> 1.5e-2, period 7; README, 'Only connected
         // damage is Li'). A cell of body 0 stays in it; a cell that left
-        // every body keeps its last.
+        // every body keeps its last. The bodies are those of the step's
+        // start: a body that appears within the step (a label beyond
+        // them) joins at the next step.
         if (li_grow_only && cells.size() == li_cells.size())
+        {
           for (std::size_t i = 0; i < cells.size(); ++i)
-            if (li_cells[i] == 0 || cells[i] < 0)
+            if (li_cells[i] == 0 || cells[i] < 0 ||
+                cells[i] >= int(li_body_count))
               cells[i] = li_cells[i];
+        }
+        else
+        {
+          li_body_count = bodies.n_bodies;
+          li_anchors.assign(bodies.n_bodies, dealii::Point<dim>());
+          for (unsigned int k = 0; k < bodies.n_bodies; ++k)
+            for (unsigned int c = 0; c < dim; ++c)
+              li_anchors[k][c] = bodies.anchors[k][c];
+        }
         li_cells = std::move(cells);
       }
       else
@@ -280,6 +299,29 @@ namespace lipen
       li_cells_stale = false;
     }
     return li_cells;
+  }
+
+  template <int dim>
+  void
+  PhaseFieldFracture<dim>::refresh_li_bodies()
+  {
+    li_grow_only   = false;
+    li_cells_stale = true;
+    (void)li_body();
+    li_grow_only = true;
+  }
+
+  template <int dim>
+  int
+  PhaseFieldFracture<dim>::li_body_at(const dealii::Point<dim> &x) const
+  {
+    const std::vector<int> &li    = li_body();
+    int                     label = -1;
+    for (const auto &cell : tria.active_cell_iterators())
+      if (cell->is_locally_owned() &&
+          cell->bounding_box().point_inside(x, 1e-9))
+        label = std::max(label, li[cell->active_cell_index()]);
+    return dealii::Utilities::MPI::max(label, comm);
   }
 
   template <int dim>
@@ -312,15 +354,16 @@ namespace lipen
       [&](const auto &cell, const auto &cell_d, CellState &st)
       {
         // the Li pressure loads the Li body only
-        const double pv_cell  = li[cell->active_cell_index()] == 0 ? pv : 0.;
-        const auto  &fv_u     = st.u;
-        const auto  &eps      = st.eps;
-        const auto  &dv       = st.dv;
-        const auto  &dg       = st.dg;
-        const unsigned int nq = st.quadrature.size();
-        K                     = 0;
-        R                     = 0;
-        F                     = 0;
+        const int          body    = li[cell->active_cell_index()];
+        const double       pv_cell = body == 0 ? pv : pressure_of(body);
+        const auto        &fv_u    = st.u;
+        const auto        &eps     = st.eps;
+        const auto        &dv      = st.dv;
+        const auto        &dg      = st.dg;
+        const unsigned int nq      = st.quadrature.size();
+        K                          = 0;
+        R                          = 0;
+        F                          = 0;
         for (unsigned int q = 0; q < nq; ++q)
         {
           const double dc  = std::clamp(dv[q], 0., 1.);
@@ -508,8 +551,8 @@ namespace lipen
   }
 
   template <int dim>
-  double
-  PhaseFieldFracture<dim>::crack_volume() const
+  std::vector<double>
+  PhaseFieldFracture<dim>::crack_volumes() const
   {
     using namespace dealii;
     const QGauss<dim - 1>            face_quadrature(2);
@@ -520,15 +563,16 @@ namespace lipen
                                 update_JxW_values);
     const FEValuesExtractors::Vector disp(0);
     std::vector<Tensor<1, dim>>      uf(face_quadrature.size());
-    double                           V  = 0;
     const std::vector<int>          &li = li_body();
+    std::vector<double>              V(li_body_count, 0.);
     for_each_owned_cell(
       [&](const auto &cell, const auto &, CellState &s)
       {
-        if (li[cell->active_cell_index()] != 0)
+        const int k = li[cell->active_cell_index()];
+        if (k < 0 || k >= int(V.size()))
           return;
         for (unsigned int q = 0; q < s.quadrature.size(); ++q)
-          V -= (s.uv[q] * s.dg[q]) * s.u.JxW(q);
+          V[k] -= (s.uv[q] * s.dg[q]) * s.u.JxW(q);
         if (!band && cell->at_boundary())
           for (const unsigned int f : cell->face_indices())
             if (cell->face(f)->at_boundary() &&
@@ -537,11 +581,23 @@ namespace lipen
               fv_face.reinit(cell, f);
               fv_face[disp].get_function_values(u, uf);
               for (unsigned int q = 0; q < face_quadrature.size(); ++q)
-                V -= (uf[q] * fv_face.normal_vector(q)) * fv_face.JxW(q);
+                V[k] -= (uf[q] * fv_face.normal_vector(q)) * fv_face.JxW(q);
             }
       });
-    return geometry.model_copies() * Utilities::MPI::sum(V, comm) -
-           volume_reference;
+    Utilities::MPI::sum(V, comm, V);
+    for (unsigned int k = 0; k < V.size(); ++k)
+      V[k] = geometry.model_copies() * V[k] -
+             (k == 0                           ? volume_reference :
+              k - 1 < volume_references.size() ? volume_references[k - 1] :
+                                                 0.);
+    return V;
+  }
+
+  template <int dim>
+  double
+  PhaseFieldFracture<dim>::crack_volume() const
+  {
+    return crack_volumes()[0];
   }
 
   template <int dim>
@@ -608,7 +664,7 @@ namespace lipen
       [&](const auto &cell_u, const auto &cell, CellState &st)
       {
         // the Li pressure drives the Li body only
-        const double       p_cell = li[cell->active_cell_index()] == 0 ? p : 0.;
+        const double       p_cell = pressure_of(li[cell->active_cell_index()]);
         const auto        &fv_d   = st.d;
         const auto        &eps    = st.eps;
         const unsigned int nq     = st.quadrature.size();
@@ -795,15 +851,13 @@ namespace lipen
   template <int dim>
   typename PhaseFieldFracture<dim>::StepResult
   PhaseFieldFracture<dim>::solve_step(const double         load,
-                                      const VolumeClosure &closure)
+                                      const VolumeClosure &closure,
+                                      const BodiesClosure &bodies)
   {
     using namespace dealii;
     StepResult r;
     // the body of the step's start, then only growing (li_body())
-    li_grow_only   = false;
-    li_cells_stale = true;
-    (void)li_body();
-    li_grow_only = true;
+    refresh_li_bodies();
     try
     {
       PETScWrappers::MPI::Vector previous(owned_d, comm), diff(owned_d, comm);
@@ -815,7 +869,12 @@ namespace lipen
       {
         Iteration it;
         it.index = k;
-        if (closure)
+        if (closure && bodies && li_body_count > 1)
+        {
+          if (!solve_for_bodies(bodies, r, it))
+            return r;
+        }
+        else if (closure)
         {
           if (!solve_for_closure(closure, r, it))
             return r;
@@ -1008,31 +1067,8 @@ namespace lipen
                                              StepResult          &r,
                                              Iteration           &it)
   {
-    if (loads.stack_pressure != 0)
-    {
-      // the Li fills what its pressure opens beyond the stack-loaded state
-      // of the same damage (README, Li penetration: stack pressure)
-      // Each solve starts from its own last solution: the stack-only one
-      // from the last stack-only state, the pressurised ones from the
-      // current iterate. Starting the stack-only solve from the
-      // pressurised crack (and back) took 3-5 Newton iterations each, as
-      // the broken band crosses the kink of the split (13-16 Newton
-      // iterations per staggered iteration under 5 MPa, 1 without).
-      dealii::PETScWrappers::MPI::Vector loaded(owned_u, comm);
-      loaded           = u;
-      volume_reference = 0;
-      if (has_u_reference)
-        u = u_reference;
-      if (!solve_u(0., r, it))
-        return false;
-      volume_reference = crack_volume();
-      if (!has_u_reference)
-        u_reference.reinit(owned_u, relevant_u, comm);
-      u_reference     = u;
-      has_u_reference = true;
-      u               = loaded;
-      ++r.volume_iterations;
-    }
+    if (loads.stack_pressure != 0 && !solve_stack_reference(r, it))
+      return false;
     double pa = 0, Va = 0;
     if (!solve_trial_pressure("plating", pa, Va, r, it))
       return false;
@@ -1093,6 +1129,89 @@ namespace lipen
   }
 
   template <int dim>
+  bool
+  PhaseFieldFracture<dim>::solve_stack_reference(StepResult &r, Iteration &it)
+  {
+    // the Li fills what its pressure opens beyond the stack-loaded state
+    // of the same damage (README, Li penetration: stack pressure)
+    // Each solve starts from its own last solution: the stack-only one
+    // from the last stack-only state, the pressurised ones from the
+    // current iterate. Starting the stack-only solve from the
+    // pressurised crack (and back) took 3-5 Newton iterations each, as
+    // the broken band crosses the kink of the split (13-16 Newton
+    // iterations per staggered iteration under 5 MPa, 1 without).
+    dealii::PETScWrappers::MPI::Vector loaded(owned_u, comm);
+    loaded           = u;
+    volume_reference = 0;
+    volume_references.clear();
+    const std::vector<double> p_kept = p_more;
+    std::fill(p_more.begin(), p_more.end(), 0.);
+    if (has_u_reference)
+      u = u_reference;
+    const bool ok = solve_u(0., r, it);
+    p_more        = p_kept;
+    if (!ok)
+      return false;
+    const std::vector<double> V = crack_volumes();
+    volume_reference            = V[0];
+    volume_references.assign(V.begin() + 1, V.end());
+    if (!has_u_reference)
+      u_reference.reinit(owned_u, relevant_u, comm);
+    u_reference     = u;
+    has_u_reference = true;
+    u               = loaded;
+    ++r.volume_iterations;
+    return true;
+  }
+
+  template <int dim>
+  bool
+  PhaseFieldFracture<dim>::solve_for_bodies(const BodiesClosure &bodies,
+                                            StepResult          &r,
+                                            Iteration           &it)
+  {
+    if (loads.stack_pressure != 0 && !solve_stack_reference(r, it))
+      return false;
+    const unsigned int n = li_body_count;
+    p_more.resize(n - 1, 0.);
+    // a start away from 0 (the differences of a closed crack say nothing)
+    // and steps of a tenth of it
+    const double        p_min = 1e-6 * material.youngs_modulus;
+    std::vector<double> p0(n), h(n);
+    for (unsigned int k = 0; k < n; ++k)
+    {
+      p0[k] = std::max(pressure_of(k), p_min);
+      h[k]  = 0.1 * p0[k];
+    }
+    const auto volumes = [&](const std::vector<double> &q)
+    {
+      std::copy(q.begin() + 1, q.end(), p_more.begin());
+      if (!solve_u(q[0], r, it))
+        throw NumericalFailure("the displacement Newton iteration did not "
+                               "converge in 50 iterations (Li bodies at "
+                               "their own pressures)");
+      ++r.volume_iterations;
+      return crack_volumes();
+    };
+    const auto closure =
+      [&](const std::vector<double> &V0, const dealii::FullMatrix<double> &C)
+    {
+      const std::vector<double> q = bodies(V0, C);
+      for (const double v : q)
+        if (!std::isfinite(v))
+          throw NumericalFailure("plating: a Li pressure of the ionic "
+                                 "potential is not finite");
+      return q;
+    };
+    // the last evaluation is at the converged pressures: u is theirs
+    const auto result =
+      AffineSecant(1e-9, 30).solve(volumes, closure, p0, h, 0.);
+    p = result.p[0];
+    std::copy(result.p.begin() + 1, result.p.end(), p_more.begin());
+    return true;
+  }
+
+  template <int dim>
   void
   PhaseFieldFracture<dim>::accept_step()
   {
@@ -1105,9 +1224,10 @@ namespace lipen
             std::max(H[q]->H,
                      split_energy<dim>(s.eps[q], lambda, mu, split).psi_plus);
       });
-    u_n = u;
-    d_n = d;
-    p_n = p;
+    u_n      = u;
+    d_n      = d;
+    p_n      = p;
+    p_more_n = p_more;
   }
 
   template <int dim>
@@ -1124,6 +1244,7 @@ namespace lipen
     u              = u_n;
     d              = d_n;
     p              = p_n;
+    p_more         = p_more_n;
     li_cells_stale = true;
   }
 
@@ -1346,6 +1467,8 @@ namespace lipen
     d_n            = 0;
     li_cells_stale = true;
     p = p_n = 0;
+    p_more.clear();
+    p_more_n.clear();
     apply_initial_damage();
     if (band)
     {
@@ -1380,7 +1503,7 @@ namespace lipen
     for_each_owned_cell(
       [&](const auto &cell, const auto &, CellState &c)
       {
-        const bool in_li        = li[cell->active_cell_index()] == 0;
+        const bool in_li        = li[cell->active_cell_index()] >= 0;
         bool       on_electrode = false;
         if (!in_li && cell->at_boundary())
           for (const unsigned int f : cell->face_indices())
@@ -1410,7 +1533,7 @@ namespace lipen
     m.detached_damage       = copies * Utilities::MPI::sum(detached, comm);
     m.detached_at_electrode = copies * Utilities::MPI::sum(at_electrode, comm);
     if (tracks_li_body())
-      m.li_bodies = li_body_count; // of li_body() above
+      m.li_bodies = li_body_found; // of li_body() above
 
     // crack measure: length (2D) or area (3D) of the whole crack
     const auto  &gp            = geometry.parameters();
@@ -1463,7 +1586,7 @@ namespace lipen
       }
     };
     for (const auto &cell : dof_d.active_cell_iterators())
-      if (cell->is_locally_owned() && li[cell->active_cell_index()] == 0)
+      if (cell->is_locally_owned() && li[cell->active_cell_index()] >= 0)
         for (const unsigned int l : cell->line_indices())
         {
           const auto   line = cell->line(l);

@@ -55,6 +55,18 @@ namespace lipen
    * the current staggered iterate; it is rebuilt (from equilibrium) on
    * every new mesh. (An outer iteration on p around whole phase-field
    * solves, tried first, cost 4-9 phase-field solves per step.)
+   *
+   * **Several Li bodies** (a second flaw at the electrode): each body k
+   * has its own pressure and balance (li for body 0, bodies for 1, 2,
+   * ...). With the compliance matrix C = dV/dp of the bodies' crack
+   * volumes (AffineSecant in the solver), the sealed step is, for each k,
+   *
+   *   V0_k + sum_j C_kj p_j = V_Li,k(t) + dt (Omega/F)(-I_k) - dt G_m p_k,
+   *
+   * solved by the ionic potential with one pressure per body
+   * (bodies_step()). The bodies are found again each step at their
+   * anchors (map_li_bodies()); a merged body's Li joins the body it
+   * merged into; li_bodies.csv logs every body.
    */
   template <int dim>
   class PhaseFieldModel : public StepModel
@@ -148,6 +160,19 @@ namespace lipen
     /// One step of the penetration coupling (see the class comment).
     StepReport
     solve_plating_step(double t_new, const StepInfo &info);
+    /// Map the accepted Li bodies 1, 2, ... onto the bodies of the step's
+    /// start (solver.refresh_li_bodies()): body j goes to the body at its
+    /// anchor (0 when it merged into the defect's, -1 when none holds it,
+    /// which loses no Li: it stays with the defect's body).
+    void
+    map_li_bodies();
+    /// The sealed step of n Li bodies (the BodiesClosure of the solver):
+    /// C_eff (p - p_old) = V_old - V0 - C_eff p_old ... see the .cc.
+    std::vector<double>
+    bodies_step(const std::vector<double>        &V0,
+                const dealii::FullMatrix<double> &C,
+                const CellDrive                  &step_drive,
+                double                            dt);
 
     const RunParameters                              &parameters;
     const PhaseFieldParameters                       &pf;
@@ -168,22 +193,34 @@ namespace lipen
     double               work = 0, fracture0 = 0;
     double      min_increment = 0; ///< smallest over all accepted steps
     std::string history;           ///< staggered_history.csv rows
-    /// the warning of warn_second_li_body() is printed once per run
-    bool warned_second_li_body = false;
-    /// plating: warns (rank 0, once) when the accepted state has broken
-    /// material at the Li electrode outside the Li body
-    void
-    warn_second_li_body(double t);
 
     // plating loading: the ionic potential with the crack as its Li body
     const ButlerVolmer                   kinetics;
     const CellDrive                      drive;
     std::unique_ptr<IonicPotential<dim>> potential;
-    /// the Li body labels the ionic potential sees: 0 on the cells of
-    /// body 0 of solver.li_body(), -1 elsewhere (only the defect's body
-    /// holds Li)
-    std::vector<int> li_labels;
-    Plating          plating_accepted, plating_trial;
+    /// Li bodies 1, 2, ... at the electrode besides the defect's (whose
+    /// balance is li): each one's Li balance and anchor (the position of
+    /// its first broken electrode node, li_bodies()), the accepted ones
+    struct LiBody
+    {
+      LithiumVolumeBalance li;
+      dealii::Point<dim>   anchor;
+      double               pressure = 0, current = 0, crack_volume = 0;
+    };
+    std::vector<LiBody> bodies;
+    /// the step's bodies 1, 2, ... (from the mapping, trial currents and
+    /// pressures) and where each accepted body went (map_li_bodies())
+    std::vector<LiBody> bodies_trial;
+    std::vector<int>    body_map;
+    /// the Li of accepted bodies that merged into the defect's body this
+    /// step (or that no body holds any more)
+    double merged_volume = 0;
+    /// Append the accepted bodies' rows to li_bodies.csv.
+    void
+    log_bodies(unsigned int step, double t);
+    /// li_bodies.csv rows (every body, every accepted step)
+    std::string bodies_log;
+    Plating     plating_accepted, plating_trial;
     /// wall time in the u, d and ionic-potential solves of every attempt
     /// (cut back, redone or accepted) since this process started the run
     double seconds_u = 0, seconds_d = 0, seconds_phi = 0;

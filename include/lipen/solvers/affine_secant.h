@@ -58,13 +58,14 @@ namespace lipen
     {
     }
 
-    /// Iterate from @p p0 with difference steps @p h (> 0, one per body).
+    /// Iterate from @p p0 with difference steps @p h (> 0, one per body);
+    /// @p scale of the tolerance (<= 0: the largest |V(p0)|).
     Result
     solve(const Volumes &volumes,
           const Closure &closure,
           const Vector  &p0,
           const Vector  &h,
-          const double   scale) const
+          double         scale) const
     {
       const unsigned int         n = p0.size();
       Result                     r;
@@ -72,6 +73,9 @@ namespace lipen
       r.p = p0;
       r.V = volumes(r.p);
       ++r.evaluations;
+      if (scale <= 0)
+        for (const double v : r.V)
+          scale = std::max(scale, std::abs(v));
       for (unsigned int j = 0; j < n; ++j)
       {
         Vector q = r.p;
