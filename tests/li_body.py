@@ -43,6 +43,13 @@ r < 5 um, mirrored by the symmetry plane):
   pressurises it (p > 0), at a pressure other than the slit's (> 1 %);
   pressure_Pa in statistics.csv is body 0's; 1 and 2 ranks give both
   bodies' p and V to 1e-6.
+- two bodies that merge: a pit of r = 5 um at (8, 100) um, 3 um beside
+  the slit, plated as a penetration run (steps of 4 s to t = 20 s): two
+  bodies at the start and one at the end; in the step after the last one
+  with two bodies, body 0's Li volume and plated volume are the two
+  bodies' of the step before plus its own plating in the step,
+  dt (Omega/F)(-I_0) (1e-6), and every body's Li volume equals its crack
+  volume (1 %) at every step.
 - bad input: an Initial damage that does not parse, that is infinite at a
   node, or that comes with a notch is refused naming the entry, exit 2.
 Usage: li_body.py LIPEN WORKDIR SOURCE_DIR
@@ -322,6 +329,43 @@ if sec and sec1 and iso and con and join:
         chk.check(same and sorted(by1) == [0, 1],
                   "second flaw: both bodies' p and V on 1 rank = 2 ranks "
                   "(1e-6)")
+
+# --- two bodies that merge: a pit 3 um beside the slit ----------------------
+mer_out, mer, _ = run("merging", {
+    "Study/Type": "penetration",
+    "Phase field/End time": 20, "Phase field/Time steps": 5,
+    "Phase field/Initial damage": disc(8e-6, 100e-6)})
+if mer:
+    n = [int(value(mer, "li_bodies", i)) for i in range(len(mer))]
+    print("merging: li_bodies per step %s" % n)
+    chk.check(n[0] == 2 and n[-1] == 1,
+              "merging: two Li bodies at the start, one at the end")
+    by = body_rows(mer_out)
+    with open(os.path.join(mer_out, "summary.json")) as f:
+        import json
+        oF = json.load(f)["molar_volume_m3_per_mol"] / 96485.33212
+    steps1 = [int(r["step"]) for r in by.get(1, [])]
+    m = max(steps1) + 1 if steps1 else 0
+    if 0 < m < len(by[0]):
+        b0 = {int(r["step"]): r for r in by[0]}
+        b1 = {int(r["step"]): r for r in by[1]}
+        dt = float(b0[m]["time"]) - float(b0[m - 1]["time"])
+        for key in ("li_volume", "plated_volume"):
+            expect = (float(b0[m - 1][key]) + float(b1[m - 1][key]) +
+                      dt * oF * (-float(b0[m]["li_current_A"])))
+            got = float(b0[m][key])
+            print("merging: step %d %s %.8g, expected %.8g" % (m, key, got,
+                                                               expect))
+            chk.check(abs(got - expect) <= 1e-6 * expect,
+                      "merging: body 0's %s after the merge = both bodies' "
+                      "before + its plating in the step (1e-6)" % key)
+        err = max(abs(float(r["li_volume"]) - float(r["crack_volume"])) /
+                  float(r["crack_volume"])
+                  for k in by for r in by[k] if float(r["crack_volume"]) > 0)
+        chk.check(err < 0.01, "merging: every body's Li volume = its crack "
+                  "volume within 1 %% at every step (%.2g)" % err)
+    else:
+        chk.check(False, "merging: the bodies merged within the run (%s)" % n)
 
 for name, entries, words in (
         ("bad_parse", {"Phase field/Initial damage": "x +* y"},

@@ -627,16 +627,19 @@ namespace lipen
     using namespace dealii;
     const bool phi_unknown = drive.kind != CellDrive::potential;
     const bool p_unknown   = pressure.kind == DefectPressure::sealed;
-    // one pressure per Li body; a body new since the last solve starts at
-    // its p_old (sealed) or the stack pressure
-    const unsigned int nb = count_bodies();
-    AssertThrow(pressure.body_beta.size() ==
-                    pressure.body_p_old.size() * pressure.body_p_old.size() &&
-                  (pressure.body_p_old.empty() ||
-                   pressure.body_p_old.size() == nb),
-                ExcMessage("IonicPotential::solve(): " + std::to_string(nb) +
-                           " Li bodies, but a sealed closure for " +
-                           std::to_string(pressure.body_p_old.size())));
+    // one pressure per Li body (the closure's bodies, of which some may
+    // hold no cell); a body new since the last solve starts at its p_old
+    // (sealed) or the stack pressure
+    const unsigned int labelled = count_bodies();
+    const unsigned int nb =
+      std::max<unsigned int>(labelled, pressure.body_p_old.size());
+    AssertThrow(
+      pressure.body_beta.size() ==
+          pressure.body_p_old.size() * pressure.body_p_old.size() &&
+        (pressure.body_p_old.empty() || pressure.body_p_old.size() == nb),
+      ExcMessage("IonicPotential::solve(): " + std::to_string(labelled) +
+                 " Li bodies, but a sealed closure for " +
+                 std::to_string(pressure.body_p_old.size())));
     if (p_body.size() != nb)
     {
       const std::size_t kept = std::min<std::size_t>(p_body.size(), nb);
@@ -870,7 +873,8 @@ namespace lipen
                             update_values | update_JxW_values);
     std::vector<double> phi_q(quadrature.size());
     DiffuseValues       diffuse(*this, quadrature, face_quadrature);
-    const unsigned int  nb = count_bodies();
+    const unsigned int  nb =
+      std::max<unsigned int>(count_bodies(), p_body.size());
     r.current_bodies.assign(nb, 0.);
     r.area_bodies.assign(nb, 0.);
     // the diffuse Li/electrolyte interface (area: the integral of

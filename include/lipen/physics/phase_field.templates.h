@@ -273,14 +273,18 @@ namespace lipen
         // iterations, which switched the Li pressure on them on and off,
         // and the iteration cycled for 1000 iterations (778 <-> 775 cells,
         // u residual 1e-4 <-> 1.5e-2, period 7; README, 'Only connected
-        // damage is Li'). A cell of body 0 stays in it; a cell that left
-        // every body keeps its last. The bodies are those of the step's
+        // damage is Li'). A cell stays in its body, so a body neither
+        // shrinks nor merges within a step; cells that were in no body join
+        // the body the walk gives them. The bodies are those of the step's
         // start: a body that appears within the step (a label beyond
-        // them) joins at the next step.
+        // them) joins at the next step, and bodies that met merge at the
+        // next step's start (a body emptied by a merge within the step had
+        // no crack volume, and the closure's compliance matrix was
+        // singular; seen in a run with a pit 3 um beside the slit).
         if (li_grow_only && cells.size() == li_cells.size())
         {
           for (std::size_t i = 0; i < cells.size(); ++i)
-            if (li_cells[i] == 0 || cells[i] < 0 ||
+            if (li_cells[i] >= 0 || cells[i] < 0 ||
                 cells[i] >= int(li_body_count))
               cells[i] = li_cells[i];
         }
