@@ -184,6 +184,64 @@ namespace
         n += pred(cell);
     return Utilities::MPI::sum(n, s.dofs.get_communicator());
   }
+
+  /// whether @p crack has a broken core and all of it is in body @p b
+  bool
+  core_in(const Setup           &s,
+          const lipen::LiBodies &bodies,
+          const Segment         &crack,
+          const int              b)
+  {
+    const unsigned int core = count(s,
+                                    [&](const auto &cell)
+                                    {
+                                      return in_core(cell, crack);
+                                    });
+    const unsigned int wrong =
+      count(s,
+            [&](const auto &cell)
+            {
+              return in_core(cell, crack) &&
+                     bodies.cell_body[cell->active_cell_index()] != b;
+            });
+    return core > 0 && wrong == 0;
+  }
+
+  /// A, B and D (three cracks at the electrode) with the DoFs numbered as
+  /// made and in -x: B is body 1 and D body 2 in both
+  void
+  check_numbering(const MPI_Comm comm, const bool root)
+  {
+    for (const bool reverse : {false, true})
+    {
+      Setup             r(comm, reverse);
+      const auto        d      = damage(r, {A, B, D});
+      const auto        bodies = lipen::li_bodies(r.dofs, d, seeds_on(r, A));
+      const std::string name = reverse ? "numbered in -x" : "numbered as made";
+      check(bodies.n_bodies == 3,
+            "A, B, D " + name + ": three Li bodies",
+            root);
+      check(core_in(r, bodies, B, 1) && core_in(r, bodies, D, 2),
+            "A, B, D " + name + ": B's core in body 1, D's in body 2",
+            root);
+      if (reverse && Utilities::MPI::n_mpi_processes(comm) == 1)
+      {
+        // the lowest index of an electrode node of each core
+        const auto lowest = [&](const Segment &crack)
+        {
+          types::global_dof_index low = r.dofs.n_dofs();
+          for (const auto &[i, x] : r.points)
+            if (Damage({crack}, ell).value(x) >= 0.5 && x[1] == 0.)
+              low = std::min(low, i);
+          return low;
+        };
+        check(lowest(D) < lowest(B),
+              "A, B, D numbered in -x: an electrode node of D's core comes "
+              "before every one of B's",
+              root);
+      }
+    }
+  }
 } // namespace
 
 int
@@ -237,18 +295,7 @@ main(int argc, char **argv)
           root);
     const auto in_body = [&](const Segment &crack, const int b)
     {
-      const unsigned int core = count(s,
-                                      [&](const auto &cell)
-                                      {
-                                        return in_core(cell, crack);
-                                      });
-      const unsigned int wrong =
-        count(s,
-              [&](const auto &cell)
-              {
-                return in_core(cell, crack) && label(cell) != b;
-              });
-      return core > 0 && wrong == 0;
+      return core_in(s, bodies, crack, b);
     };
     check(in_body(A, 0), "A, B, C: A's broken core is in body 0", root);
     check(in_body(B, 1), "A, B, C: B's broken core is in body 1", root);
@@ -324,48 +371,6 @@ main(int argc, char **argv)
   }
 
   // A, B and D in two DoF numberings: B is body 1 and D body 2 in both
-  for (const bool reverse : {false, true})
-  {
-    Setup             r(comm, reverse);
-    const auto        d       = damage(r, {A, B, D});
-    const auto        bodies  = lipen::li_bodies(r.dofs, d, seeds_on(r, A));
-    const std::string name    = reverse ? "numbered in -x" : "numbered as made";
-    const auto        core_in = [&](const Segment &crack, const int b)
-    {
-      const unsigned int core = count(r,
-                                      [&](const auto &cell)
-                                      {
-                                        return in_core(cell, crack);
-                                      });
-      const unsigned int wrong =
-        count(r,
-              [&](const auto &cell)
-              {
-                return in_core(cell, crack) &&
-                       bodies.cell_body[cell->active_cell_index()] != b;
-              });
-      return core > 0 && wrong == 0;
-    };
-    check(bodies.n_bodies == 3, "A, B, D " + name + ": three Li bodies", root);
-    check(core_in(B, 1) && core_in(D, 2),
-          "A, B, D " + name + ": B's core in body 1, D's in body 2",
-          root);
-    if (reverse && Utilities::MPI::n_mpi_processes(comm) == 1)
-    {
-      // the lowest index of a node of each core (all nodes d >= 1/2)
-      const auto lowest = [&](const Segment &crack)
-      {
-        types::global_dof_index low = r.dofs.n_dofs();
-        for (const auto &[i, x] : r.points)
-          if (Damage({crack}, ell).value(x) >= 0.5 && x[1] == 0.)
-            low = std::min(low, i);
-        return low;
-      };
-      check(lowest(D) < lowest(B),
-            "A, B, D numbered in -x: an electrode node of D's core comes "
-            "before every one of B's",
-            root);
-    }
-  }
+  check_numbering(comm, root);
   return check.finish(root);
 }
