@@ -1209,7 +1209,7 @@ namespace lipen
     };
     // the last evaluation is at the converged pressures: u is theirs
     const auto result =
-      AffineSecant(1e-9, 30).solve(volumes, closure, p0, h, 0.);
+      AffineSecant(1e-6, 30).solve(volumes, closure, p0, h, 0.);
     p = result.p[0];
     std::copy(result.p.begin() + 1, result.p.end(), p_more.begin());
     return true;
