@@ -184,6 +184,24 @@ namespace lipen
   }
 
   template <int dim>
+  typename IonicPotential<dim>::Interfaces
+  PhaseFieldModel<dim>::record_ionic_solve(const NewtonStatistics &ns)
+  {
+    ++plating_trial.coupling;
+    plating_trial.newton += ns.newton_iterations;
+    plating_trial.linear += ns.linear_iterations;
+    plating_trial.seconds += ns.seconds;
+    const auto I = potential->interfaces();
+    // body 0's (the defect's) current and pressure
+    plating_trial.current = I.current_bodies[0] * geometry.model_copies();
+    plating_trial.ionic_pressure = potential->defect_pressure();
+    plating_trial.cell_voltage   = -potential->electrode_potential();
+    plating_trial.applied_current_density =
+      I.current_counter / std::max(I.area_counter, 1e-300);
+    return I;
+  }
+
+  template <int dim>
   std::vector<double>
   PhaseFieldModel<dim>::bodies_step(const std::vector<double>        &V0,
                                     const dealii::FullMatrix<double> &C,
@@ -216,18 +234,8 @@ namespace lipen
       for (unsigned int j = 0; j < n; ++j)
         pressure.body_beta[k * n + j] = C_eff(k, j) / (copies * oF * dt);
     pressure.body_p_old.assign(p_old.begin(), p_old.end());
-    const auto ns = potential->solve(step_drive, pressure);
-    ++plating_trial.coupling;
-    plating_trial.newton += ns.newton_iterations;
-    plating_trial.linear += ns.linear_iterations;
-    plating_trial.seconds += ns.seconds;
-    const auto  I                = potential->interfaces();
-    const auto &p                = potential->body_pressures();
-    plating_trial.current        = I.current_bodies[0] * copies;
-    plating_trial.ionic_pressure = p[0];
-    plating_trial.cell_voltage   = -potential->electrode_potential();
-    plating_trial.applied_current_density =
-      I.current_counter / std::max(I.area_counter, 1e-300);
+    const auto  I = record_ionic_solve(potential->solve(step_drive, pressure));
+    const auto &p = potential->body_pressures();
     for (unsigned int k = 1; k < n; ++k)
     {
       bodies_trial[k - 1].current  = I.current_bodies[k] * copies;
@@ -444,16 +452,7 @@ namespace lipen
                           0.,
                           li.sealed_coefficient(C_eff / copies, dt),
                           p_ref});
-      ++plating_trial.coupling;
-      plating_trial.newton += ns.newton_iterations;
-      plating_trial.linear += ns.linear_iterations;
-      plating_trial.seconds += ns.seconds;
-      const auto I                 = potential->interfaces();
-      plating_trial.current        = I.current_defect * copies;
-      plating_trial.ionic_pressure = potential->defect_pressure();
-      plating_trial.cell_voltage   = -potential->electrode_potential();
-      plating_trial.applied_current_density =
-        I.current_counter / std::max(I.area_counter, 1e-300);
+      record_ionic_solve(ns);
       return plating_trial.ionic_pressure;
     };
     // bodies 1, 2, ...: each its own sealed step (bodies_step())

@@ -166,6 +166,11 @@ namespace lipen
     /// which loses no Li: it stays with the defect's body).
     void
     map_li_bodies();
+    /// Book one ionic-potential solve in plating_trial (iterations, body
+    /// 0's current and pressure, cell voltage, current density); returns
+    /// the interfaces.
+    typename IonicPotential<dim>::Interfaces
+    record_ionic_solve(const NewtonStatistics &ns);
     /// The sealed step of n Li bodies (the BodiesClosure of the solver):
     /// C_eff (p - p_old) = V_old - V0 - C_eff p_old ... see the .cc.
     std::vector<double>
