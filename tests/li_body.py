@@ -79,8 +79,8 @@ short = {"Phase field/End time": 0.8, "Phase field/Time steps": 2}
 
 
 
-def disc(x, y):
-    return "if((x-%g)^2+(y-%g)^2<%g,1,0)" % (x, y, r_disc ** 2)
+def disc(x, y, r=r_disc):
+    return "if((x-%g)^2+(y-%g)^2<%g,1,0)" % (x, y, r ** 2)
 
 
 def run(name, entries, ranks=2, expect=0):
@@ -329,6 +329,25 @@ if sec and sec1 and iso and con and join:
         chk.check(same and sorted(by1) == [0, 1],
                   "second flaw: both bodies' p and V on 1 rank = 2 ranks "
                   "(1e-6)")
+
+# --- the tip is the defect's body's, the penetration the deepest body's ----
+# the slit is 10 um deep; a pit of r = 14 um at (60, 100) um is deeper and
+# 74 um from the slit's mouth at its far edge
+deep_out, deep, _ = run("deep_second_flaw", {
+    "Phase field/Initial damage": disc(60e-6, 100e-6, 14e-6)})
+if sec and deep:
+    for name, r, depth in (("second flaw", sec, 10e-6),
+                           ("deep second flaw", deep, 14e-6)):
+        tip, pen = value(r, "tip_distance_m"), value(r, "penetration_depth_m")
+        print("%s: tip_distance %.4g m, penetration_depth %.4g m" %
+              (name, tip, pen))
+        # the slit's d = 1/2 tip lies within about 2 l of its band's end
+        chk.check(abs(tip - 10e-6) < 3 * ell,
+                  "%s: tip_distance = the slit's (10 um +- 3 l; the pit's "
+                  "contour lies 55-74 um from the mouth): %.4g m" % (name, tip))
+        chk.check(abs(pen - depth) < 3 * ell,
+                  "%s: penetration_depth = that of the deepest body (%.0f "
+                  "um +- 3 l): %.4g m" % (name, depth * 1e6, pen))
 
 # --- two bodies that merge: a pit 3 um beside the slit ----------------------
 mer_out, mer, _ = run("merging", {

@@ -132,9 +132,11 @@ namespace lipen
         "Final crack growth",
         "0",
         Patterns::Double(0., 1e6),
-        "[l] The run ends (status 'completed') once the crack size reaches "
-        "Geometry/Defect size + this many l (the relative form of Final crack "
-        "size; give only one of the two). 0: no limit.");
+        "[l] The run ends (status 'completed') once the d = 1/2 tip (the "
+        "column tip_distance_m, from the defect's origin; in a plating run "
+        "that of the defect's Li body, not of other bodies) lies this many l "
+        "beyond Geometry/Defect size (with Final crack size too: whichever "
+        "comes first). 0: no limit.");
     }
 
     /// Adaptive refinement and output.

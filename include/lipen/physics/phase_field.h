@@ -141,21 +141,25 @@ namespace lipen
       /// or area (3D) of the whole crack
       double crack_measure = 0;
       double crack_size    = 0; ///< a or c from crack_measure
-      double tip_distance  = 0; ///< farthest d >= 1/2 from the origin
+      /// farthest d >= 1/2 of the defect's Li body (of all damage when
+      /// the bodies are not tracked) from the origin, and where it is
+      double             tip_distance = 0;
       dealii::Point<dim> tip;
-      double             penetration_depth    = 0; ///< surface defects
-      double             min_damage_increment = 0; ///< min (d - d_n) over nodes
-      double             max_damage           = 0;
+      /// surface defects: depth of the deepest d >= 1/2 of any Li body
+      double penetration_depth    = 0;
+      double min_damage_increment = 0; ///< min (d - d_n) over nodes
+      double max_damage           = 0;
       /// plating: whole-body measure (area in 2D, volume in 3D) of the
       /// broken material (d >= 1/2) outside the Li body: empty cracks
       double detached_damage = 0;
       /// plating: the part of detached_damage in the cells at the Li
-      /// electrode: damage there that is not connected to the defect
-      /// would be a second Li body with its own pressure (not modelled)
+      /// electrode (damage at the electrode is in a Li body, so this is 0
+      /// unless the body walk misses some)
       double detached_at_electrode = 0;
       /// plating: the Li bodies at the electrode (li_bodies()): the
       /// defect's plus one per broken core at the electrode that is not
-      /// connected to it; only the defect's holds Li (0: not tracked)
+      /// connected to it, each with its own Li and pressure (0: not
+      /// tracked)
       unsigned int li_bodies = 0;
     };
 
@@ -243,10 +247,11 @@ namespace lipen
     Metrics
     metrics() const;
 
-    /// Whether the Li body is tracked (plating loading): then only the
-    /// damage connected to the initial defect (li_body.h) carries the Li
-    /// pressure and volume, and the tip and penetration depth are those of
-    /// the Li body. Pressure- and volume-loaded runs load all damage.
+    /// Whether the Li bodies are tracked (plating loading): then only the
+    /// damage connected to the electrode (li_body.h) carries Li pressure
+    /// and volume, the tip is that of the defect's body and the
+    /// penetration depth that of the deepest body. Pressure- and
+    /// volume-loaded runs load all damage.
     bool
     tracks_li_body() const
     {
@@ -255,10 +260,7 @@ namespace lipen
     /// By active cell index: the Li body of the locally owned or ghost
     /// cell (li_bodies() of li_body.h: 0 the defect's, 1, 2, ... the other
     /// bodies at the electrode, -1 none; 0 for every cell when the body is
-    /// not tracked). Only body 0 holds Li so far: bodies 1, 2, ... are
-    /// empty cracks (per-body pressures are not built in the elastic
-    /// load and the closure). Recomputed from d when d has changed;
-    /// collective.
+    /// not tracked). Recomputed from d when d has changed; collective.
     const std::vector<int> &
     li_body() const;
     /// Label the Li bodies of the current d afresh (as at the start of a

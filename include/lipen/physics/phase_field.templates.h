@@ -1563,7 +1563,11 @@ namespace lipen
     // tip: the point of the d = 1/2 contour farthest from the crack origin
     // (the mouth on the electrode for surface defects), interpolated
     // linearly along the cell edges so that it moves continuously rather
-    // than from node to node; of the Li body's contour when it is tracked
+    // than from node to node; of the defect's Li body (label 0) when the
+    // bodies are tracked, so that a second flaw at the electrode does not
+    // count as growth of the defect. The penetration depth is the deepest
+    // point of any Li body: any body that reaches the counter electrode
+    // shorts the cell.
     Point<dim> origin;
     if (gp.surface_defect_2d())
       origin[1] = gp.height;
@@ -1575,35 +1579,42 @@ namespace lipen
       dmax = std::max(dmax, double(d[i]));
       dinc = std::min(dinc, double(d[i]) - double(d_n[i]));
     }
-    // 3D surface flaw: the deepest point of the contour (y, from the
-    // electrode at y = 0), which need not be the farthest one (the front
-    // can run faster along the surface)
-    double     deepest  = 0;
-    const auto consider = [&](const Point<dim> &x)
+    // the deepest point of the contour (from the electrode: y = 0 in 3D,
+    // y = height in 2D), which need not be the farthest one (a 3D front
+    // can run faster along the surface; another body can be deeper)
+    const auto depth = [&](const Point<dim> &x)
     {
-      deepest        = std::max(deepest, x[1]);
+      return gp.surface_defect_2d() ? gp.height - x[1] : x[1];
+    };
+    double     deepest  = band ? 0. : depth(tip);
+    const auto consider = [&](const Point<dim> &x, const int body)
+    {
+      deepest        = std::max(deepest, depth(x));
       const double r = x.distance(origin);
-      if (r > best)
+      if (body == 0 && r > best)
       {
         best = r;
         tip  = x;
       }
     };
     for (const auto &cell : dof_d.active_cell_iterators())
-      if (cell->is_locally_owned() && li[cell->active_cell_index()] >= 0)
+      if (const int body =
+            cell->is_locally_owned() ? li[cell->active_cell_index()] : -1;
+          body >= 0)
         for (const unsigned int l : cell->line_indices())
         {
           const auto   line = cell->line(l);
           const double d0   = d[line->vertex_dof_index(0, 0)];
           const double d1   = d[line->vertex_dof_index(1, 0)];
           if (d0 >= 0.5)
-            consider(line->vertex(0));
+            consider(line->vertex(0), body);
           if (d1 >= 0.5)
-            consider(line->vertex(1));
+            consider(line->vertex(1), body);
           if ((d0 - 0.5) * (d1 - 0.5) < 0)
           {
             const double t = (0.5 - d0) / (d1 - d0);
-            consider(line->vertex(0) + t * (line->vertex(1) - line->vertex(0)));
+            consider(line->vertex(0) + t * (line->vertex(1) - line->vertex(0)),
+                     body);
           }
         }
     m.max_damage           = Utilities::MPI::max(dmax, comm);
@@ -1626,7 +1637,7 @@ namespace lipen
     m.penetration_depth      = 0;
     const double all_deepest = Utilities::MPI::max(deepest, comm);
     if (surface)
-      m.penetration_depth = dim == 2 ? gp.height - m.tip[1] : all_deepest;
+      m.penetration_depth = all_deepest;
     return m;
   }
 
