@@ -80,8 +80,10 @@ namespace
     "run failed (numerical failure or an output file that could not be\n"
     "written; summary.json says why), 2 invalid input or a stationary\n"
     "solve that failed (the message on stderr names the parameter to\n"
-    "change), 3 internal error, 4 interrupted by SIGTERM/SIGINT after\n"
-    "writing a checkpoint (continue with --restart).\n";
+    "change), 3 internal error, 4 interrupted by SIGTERM, SIGINT or SIGUSR1\n"
+    "after writing a checkpoint (continue with --restart). Under mpirun send\n"
+    "SIGUSR1 to mpirun (kill -USR1 PID): it forwards it to every rank; on\n"
+    "SIGTERM or Ctrl-C mpirun kills the ranks before they can stop cleanly.\n";
 
 } // namespace
 

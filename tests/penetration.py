@@ -23,6 +23,9 @@ and fills with plated Li (`Phase field/Loading = plating`, sealed).
 - restart: the growth run's checkpoint of step 8 (the crack growing)
   continued on 1 rank ends like the uninterrupted 2-rank run
   (crack volume, pressure, size, fracture energy, plated Li within 1e-4);
+- SIGUSR1 to mpirun after step 2 of the growth run (mpirun forwards it to
+  the ranks): exit status 4, `interrupted`, a checkpoint of the step it
+  stopped at, and --restart ends like the uninterrupted run (1e-4);
 - bad input: plating loading without the ionic potential, with a notch
   instead of the damage band, with the flowing closure, a centre slit (no
   electrode contact), a zero current, a stack pressure together with a
@@ -43,11 +46,15 @@ and fills with plated Li (`Phase field/Loading = plating`, sealed).
 Usage: penetration.py LIPEN WORKDIR SOURCE_DIR
 """
 import csv
+import json
 import os
+import signal
+import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 
-from lipen_test_util import Checker, run_lipen, set_args
+from lipen_test_util import Checker, mpirun_command, run_lipen, set_args
 
 lipen, work, source = sys.argv[1], sys.argv[2], sys.argv[3]
 sys.path.insert(0, os.path.join(source, "postprocessing"))
@@ -278,6 +285,51 @@ if os.path.isdir(ckpt):
                   "(worst %.2g)" % worst)
 else:
     chk.check(False, "the growth run wrote the checkpoint of step 8")
+
+# --- SIGUSR1 to mpirun: checkpoint, interrupted, restart ------------------
+# Open MPI's mpirun forwards SIGUSR1 to every rank (on SIGTERM it kills
+# them within a second); the run finishes its step, checkpoints and ends
+# with exit status 4; --restart then ends as the uninterrupted growth run
+out = os.path.join(work, "sigusr1")
+cmd = mpirun_command(2) + [lipen, os.path.join(here, "growth_2d.prm"),
+                           "--set", "Output/Directory=" + out]
+proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                        text=True)
+deadline = time.time() + 600
+while time.time() < deadline and proc.poll() is None:
+    try:
+        if len(statistics(out)) >= 3:  # steps 0, 1, 2 written
+            break
+    except (OSError, csv.Error):
+        pass
+    time.sleep(0.2)
+proc.send_signal(signal.SIGUSR1)
+_, stderr = proc.communicate(timeout=600)
+summary = {}
+if os.path.exists(os.path.join(out, "summary.json")):
+    with open(os.path.join(out, "summary.json")) as f:
+        summary = json.load(f)
+stopped = summary.get("steps", -1)
+chk.check(proc.returncode == 4 and summary.get("status") == "interrupted",
+          "SIGUSR1 to mpirun: exit status 4 (%d), status interrupted (%s) %s"
+          % (proc.returncode, summary.get("status"), stderr.strip()[-300:]))
+chk.check(0 < stopped < 10 and os.path.isdir(
+    os.path.join(out, "checkpoints", "step-%06d" % stopped)),
+    "SIGUSR1 to mpirun: checkpoint of the step it stopped at (%d)" % stopped)
+status, _, stderr, summary = run_lipen(
+    lipen, 2, [os.path.join(here, "growth_2d.prm"), "--restart"], out)
+chk.check(status == 0 and summary and summary["status"] == "completed",
+          "--restart after SIGUSR1 completes (%d) %s" %
+          (status, stderr.strip()[-300:]))
+if status == 0 and growth_rows():
+    a, b = growth_rows()[-1], statistics(out)[-1]
+    worst = max(abs(float(b[k]) / float(a[k]) - 1) for k in
+                ("crack_volume", "pressure_Pa", "crack_size_m",
+                 "fracture_energy_J", "plated_volume"))
+    chk.check(b["step"] == a["step"] and worst < 1e-4,
+              "SIGUSR1 at step %d + restart ends as the uninterrupted run "
+              "(volume, pressure, size, fracture energy, plated Li within "
+              "1e-4; worst %.2g)" % (stopped, worst))
 
 # --- stack pressure on the electrodes --------------------------------------
 # 5 MPa on both electrode faces, AT1 + vol-dev, 8 steps to 40 s (before the

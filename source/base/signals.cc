@@ -21,12 +21,14 @@ namespace lipen
   {
     old_term = std::signal(SIGTERM, set_stop_flag);
     old_int  = std::signal(SIGINT, set_stop_flag);
+    old_usr1 = std::signal(SIGUSR1, set_stop_flag);
   }
 
   StopSignals::~StopSignals()
   {
     std::signal(SIGTERM, old_term);
     std::signal(SIGINT, old_int);
+    std::signal(SIGUSR1, old_usr1);
   }
 
   bool

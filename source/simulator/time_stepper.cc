@@ -75,7 +75,9 @@ namespace lipen
                       Patterns::Integer(0),
                       "Time-dependent runs: write a checkpoint every this "
                       "many steps (0: never). A checkpoint is always written "
-                      "on SIGTERM or SIGINT; restart with --restart.");
+                      "on SIGTERM, SIGINT or SIGUSR1 (the one to send to "
+                      "mpirun, which forwards it to the ranks); restart with "
+                      "--restart.");
     prm.declare_entry("Minutes between checkpoints",
                       "0",
                       Patterns::Double(0),

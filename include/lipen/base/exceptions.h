@@ -13,8 +13,8 @@ namespace lipen
    *   or an output file that could not be written (summary.json says why);
    * - bad_input: an InputError, found before computing;
    * - internal: a bug (an exception lipen does not know);
-   * - interrupted: SIGTERM/SIGINT; a checkpoint was written, `--restart`
-   *   continues the run.
+   * - interrupted: SIGTERM/SIGINT/SIGUSR1; a checkpoint was written,
+   * `--restart` continues the run.
    */
   enum ExitStatus : int
   {

@@ -20,7 +20,7 @@
 namespace lipen
 {
   /// Subsection `Checkpoint`: when a time-dependent run writes a
-  /// checkpoint (it always does on SIGTERM/SIGINT).
+  /// checkpoint (it always does on SIGTERM/SIGINT/SIGUSR1).
   struct CheckpointParameters
   {
     unsigned int steps = 0; ///< every this many steps; 0: never
@@ -77,8 +77,8 @@ namespace lipen
    *   circuit`, `arrested`), adapt the mesh, and size the next step:
    *   dt *= min(growth, 0.8/change) after a step without cut-back (the
    *   step kept otherwise), at most max_step;
-   * - checkpoint every N steps / T minutes and on SIGTERM or SIGINT (then
-   *   stop with `interrupted`);
+   * - checkpoint every N steps / T minutes and on SIGTERM, SIGINT or SIGUSR1
+   * (then stop with `interrupted`);
    * - stop with `failed` when dt has fallen below min_step_fraction times
    *   the largest step (a load that cannot be followed, e.g. singular at a
    *   finite time): the loop never stalls.

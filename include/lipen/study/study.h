@@ -52,7 +52,7 @@ namespace lipen
    * Output/Directory/case-NNN (its own parameters.prm, summary.json,
    * statistics.csv, fields), a failed case recorded in study.csv and the
    * study going on, a rerun skipping the cases that finished with the same
-   * parameters, SIGTERM/SIGINT stopping after the current case (status
+   * parameters, SIGTERM/SIGINT/SIGUSR1 stopping after the current case (status
    * `interrupted`). Over all finished cases: statistics.csv (one row per
    * case), defect_size_study.csv, the fits of sigma0_max(c) and |eta_c|(c)
    * against K_Ic/(Y sqrt(pi)) and Omega K_Ic/(F Y sqrt(pi))

@@ -22,8 +22,8 @@ namespace lipen
    * message and the study goes on. Rerunning the same study skips the cases
    * whose study_row.txt says they finished (`completed`, `short circuit`,
    * `arrested`) with the same parameters, and continues an `interrupted`
-   * phase-field case from its newest checkpoint. SIGTERM/SIGINT stop the
-   * study after (or, for a phase-field case, inside) the current case.
+   * phase-field case from its newest checkpoint. SIGTERM/SIGINT/SIGUSR1 stop
+   * the study after (or, for a phase-field case, inside) the current case.
    *
    * Writes study.csv (one row per case: case, status, the varied entries,
    * the results, message; rewritten after every case) and summary.json
