@@ -50,6 +50,17 @@ r < 5 um, mirrored by the symmetry plane):
   bodies' of the step before plus its own plating in the step,
   dt (Omega/F)(-I_0) (1e-6), and every body's Li volume equals its crack
   volume (1 %) at every step.
+- the tip is the defect's body's, the penetration depth the deepest
+  body's: with the second flaw (r = 5 um, shallower than the slit) and with
+  a pit of r = 14 um at (60, 100) um (deeper than the slit), tip_distance_m
+  is the slit's (10 um +- 3 l) and penetration_depth_m 10 and 14 um
+  (+- 3 l).
+- a body that appears during the run: a pore of r = 3 um 1 um below the
+  electrode at x = 20 um is empty damage at the start (1 body, detached >
+  0) and a Li body at the end (2 bodies, detached 0); body 1 appears after
+  the first step and stays, starts empty (its Li after its first step is
+  its plating in that step, 1e-6), plates into itself (I < 0) at p > 0,
+  and its Li volume equals its crack volume (1 %) at every step.
 - bad input: an Initial damage that does not parse, that is infinite at a
   node, or that comes with a notch is refused naming the entry, exit 2.
 Usage: li_body.py LIPEN WORKDIR SOURCE_DIR
@@ -385,6 +396,51 @@ if mer:
                   "volume within 1 %% at every step (%.2g)" % err)
     else:
         chk.check(False, "merging: the bodies merged within the run (%s)" % n)
+
+# --- a body that appears during the run -----------------------------------
+# a pore of r = 3 um whose edge lies 1 um below the electrode at x = 20 um:
+# an empty crack at first (its d >= 1/2 core does not reach the electrode);
+# the slit's stress field raises d in the ligament until it breaks, and the
+# pore becomes a Li body of its own at the next step's start, empty
+new_out, new, _ = run("new_body", {
+    "Phase field/End time": 35, "Phase field/Time steps": 7,
+    "Phase field/Initial damage": disc(20e-6, 96e-6, 3e-6)})
+if new:
+    n = [int(value(new, "li_bodies", i)) for i in range(len(new))]
+    det = [value(new, "detached_damage", i) for i in range(len(new))]
+    print("new body: li_bodies per step %s, detached_damage %s" %
+          (n, ["%.3g" % x for x in det]))
+    chk.check(n[0] == 1 and det[0] > 0 and n[-1] == 2 and det[-1] == 0,
+              "new body: the pore is empty damage at the start (1 body, "
+              "detached > 0) and a Li body at the end (2 bodies, detached 0)")
+    by = body_rows(new_out)
+    steps = sorted(int(r["step"]) for r in by.get(1, []))
+    chk.check(bool(steps) and steps[0] > 1 and
+              steps == list(range(steps[0], steps[-1] + 1)),
+              "new body: body 1 appears after the first step and stays "
+              "(steps %s)" % steps)
+    if steps:
+        with open(os.path.join(new_out, "summary.json")) as f:
+            import json
+            oF = json.load(f)["molar_volume_m3_per_mol"] / 96485.33212
+        first = by[1][0]
+        dt = 5.
+        expect = dt * oF * (-float(first["li_current_A"]))
+        got = float(first["li_volume"])
+        print("new body: step %s: p %.4g Pa, V_Li %.6g, plated in the step "
+              "%.6g" % (first["step"], float(first["pressure_Pa"]), got,
+                        expect))
+        chk.check(abs(got - expect) <= 1e-6 * expect,
+                  "new body: it starts empty (its Li after its first step = "
+                  "its plating in that step, 1e-6)")
+        err = max(abs(float(r["li_volume"]) - float(r["crack_volume"])) /
+                  float(r["crack_volume"]) for r in by[1])
+        chk.check(err < 0.01 and all(float(r["pressure_Pa"]) > 0 and
+                                     float(r["li_current_A"]) < 0
+                                     for r in by[1]),
+                  "new body: Li plates into it (I < 0), p > 0 and its Li "
+                  "volume = its crack volume within 1 %% at every step "
+                  "(%.2g)" % err)
 
 for name, entries, words in (
         ("bad_parse", {"Phase field/Initial damage": "x +* y"},
