@@ -9,6 +9,7 @@
 #include <deal.II/distributed/tria.h>
 #include <deal.II/dofs/dof_handler.h>
 #include <deal.II/fe/fe_q.h>
+#include <deal.II/fe/fe_values.h>
 #include <deal.II/fe/mapping_q1.h>
 #include <deal.II/lac/affine_constraints.h>
 #include <deal.II/lac/petsc_sparse_matrix.h>
@@ -281,12 +282,32 @@ namespace lipen
 
   private:
     struct Assembly;
+    struct CellTerms;
     class DiffuseValues;
+    /// The residual, and with @p jacobian the matrix and the bordered
+    /// vectors, of the current state into @p a; returns the residual norm
+    /// including the scalar equations'.
     double
     assemble(const CellDrive      &drive,
              const DefectPressure &pressure,
              bool                  jacobian,
              Assembly             &a);
+    /// assemble()'s parts: zero @p a; the Butler-Volmer terms of a cell's
+    /// sharp electrode and defect faces; one cell's terms into the global
+    /// objects; compress and sum the interface integrals over the ranks.
+    void
+    begin_assembly(bool jacobian, Assembly &a);
+    template <typename Iterator>
+    void
+    add_electrode_faces(const Iterator            &cell,
+                        const CellDrive           &drive,
+                        DiffuseValues             &diffuse,
+                        dealii::FEFaceValues<dim> &fe_face,
+                        CellTerms                 &terms);
+    void
+    distribute(int cell_body, CellTerms &terms);
+    void
+    finish_assembly(bool jacobian, Assembly &a);
     /// The drive and sealed equations and their derivatives from the
     /// interface integrals of @p a (summed over the ranks); returns the
     /// sum of their squares.

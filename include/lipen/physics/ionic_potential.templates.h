@@ -338,37 +338,94 @@ namespace lipen
     return id == boundary_ids::crack_face ? face_pressure(x) : stack_pressure;
   }
 
+  /// One cell's share of an assembly: its local matrix and residual, its
+  /// bordered columns (b: d/dphi_s, d/dp) and rows (c: the drive and
+  /// sealed equations' d/dphi_e), and the interface integrals it adds.
   template <int dim>
-  double
-  IonicPotential<dim>::assemble(const CellDrive      &drive,
-                                const DefectPressure &pressure,
-                                const bool            jacobian,
-                                Assembly             &a)
+  struct IonicPotential<dim>::CellTerms
   {
-    using namespace dealii;
-    const QGauss<dim>     quadrature(2);
-    const QGauss<dim - 1> face_quadrature(3);
-    FEValues<dim>         fe_values(mapping,
-                            fe,
-                            quadrature,
-                            update_values | update_gradients |
-                              update_JxW_values);
-    FEFaceValues<dim>     fe_face(mapping,
-                              fe,
-                              face_quadrature,
-                              update_values | update_quadrature_points |
-                                update_JxW_values);
-    const unsigned int    n = fe.n_dofs_per_cell();
-    DiffuseValues         diffuse(*this, quadrature, face_quadrature);
-    std::vector<double>   phi_q(quadrature.size());
-    FullMatrix<double>    cell_matrix(n, n);
-    Vector<double>        cell_r(n), cell_bphi(n), cell_bp(n), cell_cphi(n),
-      cell_cp(n);
-    const unsigned int                   nb = p_body.size();
-    std::vector<types::global_dof_index> dofs(n);
-    std::vector<Tensor<1, dim>>          grad(quadrature.size());
-    std::vector<double>                  phi(face_quadrature.size());
+    CellTerms(const unsigned int n,
+              Assembly          &a,
+              const bool         jacobian,
+              const double       omega_over_F)
+      : matrix(n, n)
+      , r(n)
+      , b_phi(n)
+      , b_p(n)
+      , c_phi(n)
+      , c_p(n)
+      , dofs(n)
+      , a(a)
+      , jacobian(jacobian)
+      , oF(omega_over_F)
+    {
+    }
 
+    void
+    clear()
+    {
+      matrix = 0;
+      r      = 0;
+      b_phi = b_p = c_phi = c_p = 0;
+    }
+
+    /// One quadrature point (weight w) of a Li/electrolyte interface with
+    /// Butler-Volmer current i and derivative di: the residual, the
+    /// Jacobian and the bordered columns and rows. plating_side: phi_s is
+    /// the plating electrode's; body: the Li body (>= 0) whose pressure may
+    /// be an unknown, or -1 (each cell holds points of one body only);
+    /// cphi: the coefficient of the drive equation's row.
+    void
+    add_interface_point(const dealii::FEValuesBase<dim> &fv,
+                        const unsigned int               q,
+                        const double                     i,
+                        const double                     di,
+                        const double                     w,
+                        const bool                       plating_side,
+                        const int                        body,
+                        const double                     cphi)
+    {
+      const bool defect = body >= 0;
+      if (defect)
+      {
+        a.I_body[body] += i * w;
+        a.dI_phi[body] += di * w;
+        a.dI_p[body] += di * oF * w;
+      }
+      const unsigned int n = r.size();
+      for (unsigned int k = 0; k < n; ++k)
+      {
+        const double vk = fv.shape_value(k, q);
+        r(k) -= i * vk * w;
+        if (!jacobian)
+          continue;
+        for (unsigned int j = 0; j < n; ++j)
+          matrix(k, j) += di * fv.shape_value(j, q) * vk * w;
+        if (plating_side)
+          b_phi(k) -= di * vk * w;
+        if (defect)
+        {
+          b_p(k) -= di * oF * vk * w;
+          c_p(k) -= di * vk * w; // d I_defect / d phi_e
+        }
+        if (cphi != 0)
+          c_phi(k) -= cphi * vk * w;
+      }
+    }
+
+    dealii::FullMatrix<double>                   matrix;
+    dealii::Vector<double>                       r, b_phi, b_p, c_phi, c_p;
+    std::vector<dealii::types::global_dof_index> dofs;
+    Assembly                                    &a;
+    const bool                                   jacobian;
+    const double                                 oF;
+  };
+
+  template <int dim>
+  void
+  IonicPotential<dim>::begin_assembly(const bool jacobian, Assembly &a)
+  {
+    const unsigned int nb = p_body.size();
     a.residual.reinit(locally_owned, comm);
     if (jacobian)
     {
@@ -383,79 +440,175 @@ namespace lipen
         a.c_p[k].reinit(locally_owned, comm);
       }
     }
-    const bool galvanostatic = drive.kind == CellDrive::current_density;
-    const bool overpotential = drive.kind == CellDrive::electrode_overpotential;
-    const double oF          = kinetics.omega_over_F;
-
-    // areas (for the constraint scaling), computed on the fly
     a.I_counter = a.eta_electrode = a.A_electrode = a.A_counter = 0;
     a.I_body.assign(nb, 0.);
     a.dI_phi.assign(nb, 0.);
     a.dI_p.assign(nb, 0.);
+  }
 
-    // one quadrature point (weight w) of a Li/electrolyte interface with
-    // Butler-Volmer current i and derivative di: the residual, the Jacobian
-    // and the bordered columns and rows. plating_side: phi_s is the
-    // plating electrode's; body: the Li body (>= 0) whose pressure may be
-    // an unknown, or -1 (each cell holds points of one body only:
-    // cell_bp/cell_cp); cphi: the coefficient of the drive equation's row
-    const auto add_interface_point = [&](const FEValuesBase<dim> &fv,
-                                         const unsigned int       q,
-                                         const double             i,
-                                         const double             di,
-                                         const double             w,
-                                         const bool               plating_side,
-                                         const int                body,
-                                         const double             cphi)
+  template <int dim>
+  template <typename Iterator>
+  void
+  IonicPotential<dim>::add_electrode_faces(const Iterator            &cell,
+                                           const CellDrive           &drive,
+                                           DiffuseValues             &diffuse,
+                                           dealii::FEFaceValues<dim> &fe_face,
+                                           CellTerms                 &terms)
+  {
+    using namespace dealii;
+    const bool galvanostatic = drive.kind == CellDrive::current_density;
+    const bool overpotential = drive.kind == CellDrive::electrode_overpotential;
+    const unsigned int  nq   = fe_face.n_quadrature_points;
+    std::vector<double> phi(nq);
+    Assembly           &a = terms.a;
+    for (const unsigned int f : cell->face_indices())
     {
-      const bool defect = body >= 0;
-      if (defect)
+      if (!cell->face(f)->at_boundary())
+        continue;
+      const auto id = cell->face(f)->boundary_id();
+      if (!boundary_ids::is_li_interface(id) ||
+          (diffuse.active() && id == boundary_ids::crack_face))
+        continue;
+      fe_face.reinit(cell, f);
+      fe_face.get_function_values(solution, phi);
+      diffuse.reinit_face(cell, f);
+      const double ps = interface_phi_s(id);
+      for (unsigned int q = 0; q < nq; ++q)
       {
-        a.I_body[body] += i * w;
-        a.dI_phi[body] += di * w;
-        a.dI_p[body] += di * oF * w;
-      }
-      for (unsigned int k = 0; k < n; ++k)
-      {
-        const double vk = fv.shape_value(k, q);
-        cell_r(k) -= i * vk * w;
-        if (!jacobian)
-          continue;
-        for (unsigned int j = 0; j < n; ++j)
-          cell_matrix(k, j) += di * fv.shape_value(j, q) * vk * w;
-        if (plating_side)
-          cell_bphi(k) -= di * vk * w;
-        if (defect)
+        const double p   = interface_pressure(id, fe_face.quadrature_point(q));
+        const double eta = kinetics.overpotential(ps, phi[q], p);
+        // the electrolyte fraction weights the electrode currents
+        const double psi = diffuse.face_fraction(q);
+        const double i   = psi * kinetics.current(eta);
+        const double di  = psi * kinetics.derivative(eta);
+        const double JxW = fe_face.JxW(q);
+        if (id == boundary_ids::counter_electrode)
         {
-          cell_bp(k) -= di * oF * vk * w;
-          cell_cp(k) -= di * vk * w; // d I_defect / d phi_e
+          a.I_counter += i * JxW;
+          a.A_counter += JxW;
         }
-        if (cphi != 0)
-          cell_cphi(k) -= cphi * vk * w;
+        if (id == boundary_ids::li_electrode)
+        {
+          a.eta_electrode += eta * JxW;
+          a.A_electrode += JxW;
+        }
+        // the scalar equation's row: d I_counter / d phi_e
+        // (galvanostatic) or d (int eta) / d phi_e (overpotential)
+        const double cphi =
+          galvanostatic && id == boundary_ids::counter_electrode ? di :
+          overpotential && id == boundary_ids::li_electrode      ? 1. :
+                                                                   0.;
+        terms.add_interface_point(fe_face,
+                                  q,
+                                  i,
+                                  di,
+                                  JxW,
+                                  id != boundary_ids::counter_electrode,
+                                  id == boundary_ids::crack_face ? 0 : -1,
+                                  cphi);
       }
-    };
+    }
+  }
+
+  template <int dim>
+  void
+  IonicPotential<dim>::distribute(const int cell_body, CellTerms &terms)
+  {
+    Assembly &a = terms.a;
+    if (!terms.jacobian)
+    {
+      constraints.distribute_local_to_global(terms.r, terms.dofs, a.residual);
+      return;
+    }
+    constraints.distribute_local_to_global(terms.matrix,
+                                           terms.r,
+                                           terms.dofs,
+                                           matrix,
+                                           a.residual);
+    constraints.distribute_local_to_global(terms.b_phi, terms.dofs, a.b_phi);
+    constraints.distribute_local_to_global(terms.c_phi, terms.dofs, a.c_phi);
+    if (cell_body >= 0)
+    {
+      constraints.distribute_local_to_global(terms.b_p,
+                                             terms.dofs,
+                                             a.b_p[cell_body]);
+      constraints.distribute_local_to_global(terms.c_p,
+                                             terms.dofs,
+                                             a.c_p[cell_body]);
+    }
+  }
+
+  template <int dim>
+  void
+  IonicPotential<dim>::finish_assembly(const bool jacobian, Assembly &a)
+  {
+    using namespace dealii;
+    a.residual.compress(VectorOperation::add);
+    if (jacobian)
+    {
+      matrix.compress(VectorOperation::add);
+      for (auto *v : {&a.b_phi, &a.c_phi})
+        v->compress(VectorOperation::add);
+      for (unsigned int k = 0; k < a.b_p.size(); ++k)
+      {
+        a.b_p[k].compress(VectorOperation::add);
+        a.c_p[k].compress(VectorOperation::add);
+      }
+    }
+    for (double *v :
+         {&a.I_counter, &a.eta_electrode, &a.A_electrode, &a.A_counter})
+      *v = Utilities::MPI::sum(*v, comm);
+    for (auto *v : {&a.I_body, &a.dI_phi, &a.dI_p})
+      Utilities::MPI::sum(*v, comm, *v);
+  }
+
+  template <int dim>
+  double
+  IonicPotential<dim>::assemble(const CellDrive      &drive,
+                                const DefectPressure &pressure,
+                                const bool            jacobian,
+                                Assembly             &a)
+  {
+    using namespace dealii;
+    const QGauss<dim>           quadrature(2);
+    const QGauss<dim - 1>       face_quadrature(3);
+    FEValues<dim>               fe_values(mapping,
+                            fe,
+                            quadrature,
+                            update_values | update_gradients |
+                              update_JxW_values);
+    FEFaceValues<dim>           fe_face(mapping,
+                              fe,
+                              face_quadrature,
+                              update_values | update_quadrature_points |
+                                update_JxW_values);
+    const unsigned int          n = fe.n_dofs_per_cell();
+    DiffuseValues               diffuse(*this, quadrature, face_quadrature);
+    std::vector<double>         phi_q(quadrature.size());
+    std::vector<Tensor<1, dim>> grad(quadrature.size());
+    begin_assembly(jacobian, a);
+    CellTerms terms(n, a, jacobian, kinetics.omega_over_F);
 
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
       {
         fe_values.reinit(cell);
         fe_values.get_function_gradients(solution, grad);
-        cell_matrix = 0;
-        cell_r      = 0;
-        cell_bphi = cell_bp = cell_cphi = cell_cp = 0;
+        terms.clear();
         diffuse.reinit(cell);
         // the body of the cell's bordered entries (the defect faces: 0)
         const int cell_body = diffuse.active() ? diffuse.body() : 0;
+        // conduction: (kappa max(psi, psi_min) grad phi_e, grad v)
         for (unsigned int q = 0; q < quadrature.size(); ++q)
         {
           const double k = kappa * diffuse.conductivity_factor(q);
           for (unsigned int i = 0; i < n; ++i)
           {
             const auto &gi = fe_values.shape_grad(i, q);
-            cell_r(i) += k * (grad[q] * gi) * fe_values.JxW(q);
+            terms.r(i) += k * (grad[q] * gi) * fe_values.JxW(q);
             if (jacobian)
               for (unsigned int j = 0; j < n; ++j)
-                cell_matrix(i, j) +=
+                terms.matrix(i, j) +=
                   k * (fe_values.shape_grad(j, q) * gi) * fe_values.JxW(q);
           }
         }
@@ -470,104 +623,22 @@ namespace lipen
               continue;
             const double eta =
               kinetics.overpotential(phi_s, phi_q[q], p_body[cell_body]);
-            add_interface_point(fe_values,
-                                q,
-                                kinetics.current(eta),
-                                kinetics.derivative(eta),
-                                w,
-                                true,
-                                cell_body,
-                                0.);
+            terms.add_interface_point(fe_values,
+                                      q,
+                                      kinetics.current(eta),
+                                      kinetics.derivative(eta),
+                                      w,
+                                      true,
+                                      cell_body,
+                                      0.);
           }
         }
         if (cell->at_boundary())
-          for (const unsigned int f : cell->face_indices())
-            if (cell->face(f)->at_boundary())
-            {
-              const auto id = cell->face(f)->boundary_id();
-              if (!boundary_ids::is_li_interface(id) ||
-                  (diffuse.active() && id == boundary_ids::crack_face))
-                continue;
-              fe_face.reinit(cell, f);
-              fe_face.get_function_values(solution, phi);
-              diffuse.reinit_face(cell, f);
-              const double ps = interface_phi_s(id);
-              for (unsigned int q = 0; q < face_quadrature.size(); ++q)
-              {
-                const double p =
-                  interface_pressure(id, fe_face.quadrature_point(q));
-                const double eta = kinetics.overpotential(ps, phi[q], p);
-                // the electrolyte fraction weights the electrode currents
-                const double psi = diffuse.face_fraction(q);
-                const double i   = psi * kinetics.current(eta);
-                const double di  = psi * kinetics.derivative(eta);
-                const double JxW = fe_face.JxW(q);
-                if (id == boundary_ids::counter_electrode)
-                {
-                  a.I_counter += i * JxW;
-                  a.A_counter += JxW;
-                }
-                if (id == boundary_ids::li_electrode)
-                {
-                  a.eta_electrode += eta * JxW;
-                  a.A_electrode += JxW;
-                }
-                // the scalar equation's row: d I_counter / d phi_e
-                // (galvanostatic) or d (int eta) / d phi_e (overpotential)
-                const double cphi =
-                  galvanostatic && id == boundary_ids::counter_electrode ? di :
-                  overpotential && id == boundary_ids::li_electrode      ? 1. :
-                                                                           0.;
-                add_interface_point(fe_face,
-                                    q,
-                                    i,
-                                    di,
-                                    JxW,
-                                    id != boundary_ids::counter_electrode,
-                                    id == boundary_ids::crack_face ? 0 : -1,
-                                    cphi);
-              }
-            }
-        cell->get_dof_indices(dofs);
-        if (jacobian)
-        {
-          constraints.distribute_local_to_global(cell_matrix,
-                                                 cell_r,
-                                                 dofs,
-                                                 matrix,
-                                                 a.residual);
-          constraints.distribute_local_to_global(cell_bphi, dofs, a.b_phi);
-          constraints.distribute_local_to_global(cell_cphi, dofs, a.c_phi);
-          if (cell_body >= 0)
-          {
-            constraints.distribute_local_to_global(cell_bp,
-                                                   dofs,
-                                                   a.b_p[cell_body]);
-            constraints.distribute_local_to_global(cell_cp,
-                                                   dofs,
-                                                   a.c_p[cell_body]);
-          }
-        }
-        else
-          constraints.distribute_local_to_global(cell_r, dofs, a.residual);
+          add_electrode_faces(cell, drive, diffuse, fe_face, terms);
+        cell->get_dof_indices(terms.dofs);
+        distribute(cell_body, terms);
       }
-    a.residual.compress(VectorOperation::add);
-    if (jacobian)
-    {
-      matrix.compress(VectorOperation::add);
-      for (auto *v : {&a.b_phi, &a.c_phi})
-        v->compress(VectorOperation::add);
-      for (unsigned int k = 0; k < nb; ++k)
-      {
-        a.b_p[k].compress(VectorOperation::add);
-        a.c_p[k].compress(VectorOperation::add);
-      }
-    }
-    for (double *v :
-         {&a.I_counter, &a.eta_electrode, &a.A_electrode, &a.A_counter})
-      *v = Utilities::MPI::sum(*v, comm);
-    for (auto *v : {&a.I_body, &a.dI_phi, &a.dI_p})
-      Utilities::MPI::sum(*v, comm, *v);
+    finish_assembly(jacobian, a);
     const double r = a.residual.l2_norm();
     return std::sqrt(r * r + scalar_equations(drive, pressure, jacobian, a));
   }
