@@ -9,11 +9,17 @@ array tasks of 2 cases on 2 MPI ranks each, then the gather job:
 - study.csv equals (Y, K_I, sigma0_max to 1e-8) the same sweep run directly
   with mpirun;
 - submitting again skips every case (resume);
-- a file that is not a sweep is refused before anything is submitted.
+- a file that is not a sweep is refused before anything is submitted;
+- a phase-field sweep (the 2D growth run as one case): SIGUSR1 to the
+  array task's batch shell (scancel --signal=USR1 --batch; sweep_task.sh
+  execs mpirun, which forwards it to the ranks) after step 2 stops the
+  case `interrupted` with a checkpoint, and the gather job continues it
+  from that checkpoint to End time (every step once).
 Usage: slurm_sweep.py LIPEN WORKDIR SOURCE_DIR
 """
 import csv
 import glob
+import json
 import os
 import shutil
 import signal
@@ -212,6 +218,64 @@ try:
     tasks = log("lipen-sweep-*.out")
     chk.check(len(tasks) == 2 and all("2 skipped" in t for t in tasks),
               "resubmitted: every array task skips its finished cases")
+
+    # a phase-field case stopped by a signal from Slurm: SIGUSR1 to the
+    # batch shell, which sweep_task.sh has replaced by mpirun (what
+    # submit_sweep.sh's default --signal=B:USR1@300 sends before the time
+    # limit); mpirun forwards it to the ranks, the case checkpoints and
+    # ends interrupted, and the gather job continues it from there
+    growth = os.path.join(source, "tests", "penetration", "growth_2d.prm")
+    pf_out = os.path.join(work, "pf_study")
+    for path in glob.glob(os.path.join(jobs, "*.out")):
+        os.remove(path)
+    s = subprocess.run(
+        [submit, growth, "--lipen", lipen, "--ranks", "2"] +
+        set_args({"Study/Type": "sweep", "Study/Model": "phase field",
+                  "Study/Vary": "Electrochemistry/Applied current density "
+                                "= 10",
+                  "Output/Directory": pf_out}),
+        cwd=jobs, env=env, capture_output=True, text=True, timeout=120)
+    array = s.stdout.split("array job ")[-1].split(",")[0].strip()
+    chk.check(s.returncode == 0 and array.isdigit(),
+              "phase-field sweep submitted: %s" % (s.stdout + s.stderr))
+    case_stats = os.path.join(pf_out, "case-000", "statistics.csv")
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        try:
+            with open(case_stats) as f:
+                if sum(1 for l in f if l[:1].isdigit()) >= 3:
+                    break
+        except OSError:
+            pass
+        time.sleep(0.3)
+    sig = subprocess.run(["scancel", "--signal=USR1", "--batch", array],
+                         env=env, capture_output=True, text=True)
+    chk.check(sig.returncode == 0, "scancel --signal=USR1 --batch %s: %s" %
+              (array, sig.stderr.strip()))
+    chk.check(wait_for_jobs(600), "the phase-field sweep's jobs end")
+    task = "\n".join(log("lipen-sweep-*.out"))
+    gather = "\n".join(log("lipen-gather-*.out"))
+    summary = {}
+    path = os.path.join(pf_out, "case-000", "summary.json")
+    if os.path.exists(path):
+        with open(path) as f:
+            summary = json.load(f)
+    with open(case_stats) as f:
+        lines = [l.split(",") for l in f if l[:1].isdigit()]
+    steps = [int(l[0]) for l in lines]
+    t_end = float(lines[-1][1]) if lines else 0.
+    print("phase-field sweep: task log tail %s; gather log tail %s; case "
+          "status %s, restarted_from %s, steps %s" %
+          (task.strip().splitlines()[-3:], gather.strip().splitlines()[-3:],
+           summary.get("status"), summary.get("restarted_from"), steps))
+    chk.check("interrupted" in task,
+              "the array task's case ended interrupted on SIGUSR1")
+    chk.check(summary.get("status") == "completed" and
+              "checkpoints/step-" in str(summary.get("restarted_from")) and
+              steps == list(range(len(steps))) and t_end == 50,
+              "the gather job continued the case from its checkpoint to the "
+              "end (status completed, restarted_from a checkpoint, every "
+              "step once, t = 50 s at the end)")
 
     # not a sweep: refused before submitting
     s = subprocess.run([submit, slit, "--lipen", lipen], cwd=jobs, env=env,

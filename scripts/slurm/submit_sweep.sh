@@ -18,6 +18,11 @@
 #
 # Resumable: submitting the same sweep again skips every case that has
 # finished (its folder case-NNN says so and its parameters are unchanged).
+# Time limits: the jobs ask Slurm for SIGUSR1 300 s before their limit
+# (--signal=B:USR1@300; the tasks exec mpirun, which forwards it to the
+# ranks): a phase-field case then finishes its step, checkpoints and stops
+# (interrupted), and the gather job or a resubmission continues it. Give
+# another --signal after -- to change that.
 # The tasks run lipen with "mpirun -np R" inside their allocation; set
 # LIPEN_MPIRUN to another launcher (e.g. "srun --mpi=pmix") if the
 # cluster wants one. Prints the job ids of the array and of the gather job.
@@ -40,7 +45,7 @@ while [[ $# -gt 0 ]]; do
     --lipen) lipen="${2:?--lipen needs a path}"; shift 2 ;;
     --set) sets+=(--set "${2:?--set needs 'S/E=value'}"); shift 2 ;;
     --) shift; sbatch_options=("$@"); break ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
     -*) die "unknown option '$1' (see --help)" ;;
     *) [[ -z "${file}" ]] || die "more than one parameter file"; file="$1"; shift ;;
   esac
@@ -63,10 +68,10 @@ tasks=$(( (cases + chunk - 1) / chunk ))
 task="${here}/sweep_task.sh"
 array_id="$(sbatch --parsable --job-name=lipen-sweep --ntasks="${ranks}" \
   --array="0-$((tasks - 1))" --output='lipen-sweep-%A_%a.out' \
-  "${sbatch_options[@]}" \
+  --signal=B:USR1@300 "${sbatch_options[@]}" \
   "${task}" "${lipen}" "${file}" "${ranks}" "${chunk}" "${cases}" "${sets[@]}")"
 gather_id="$(sbatch --parsable --job-name=lipen-gather --ntasks="${ranks}" \
   --dependency="afterany:${array_id%%;*}" --output='lipen-gather-%j.out' \
-  "${sbatch_options[@]}" \
+  --signal=B:USR1@300 "${sbatch_options[@]}" \
   "${task}" "${lipen}" "${file}" "${ranks}" 0 "${cases}" "${sets[@]}")"
 echo "submit_sweep.sh: ${cases} cases in ${tasks} array tasks of ${chunk} case(s) on ${ranks} rank(s): array job ${array_id%%;*}, gather job ${gather_id%%;*}"
