@@ -48,6 +48,7 @@ Usage: penetration.py LIPEN WORKDIR SOURCE_DIR
 import csv
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -291,6 +292,7 @@ else:
 # them within a second); the run finishes its step, checkpoints and ends
 # with exit status 4; --restart then ends as the uninterrupted growth run
 out = os.path.join(work, "sigusr1")
+shutil.rmtree(out, ignore_errors=True)  # a rerun must not see old rows
 cmd = mpirun_command(2) + [lipen, os.path.join(here, "growth_2d.prm"),
                            "--set", "Output/Directory=" + out]
 proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
