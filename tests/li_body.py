@@ -54,7 +54,8 @@ r < 5 um, mirrored by the symmetry plane):
   body's: with the second flaw (r = 5 um, shallower than the slit) and with
   a pit of r = 14 um at (60, 100) um (deeper than the slit), tip_distance_m
   is the slit's (10 um +- 3 l) and penetration_depth_m 10 and 14 um
-  (+- 3 l).
+  (+- 3 l); li_bodies.csv's depth_m is each body's own (10 and 14 um),
+  the larger one penetration_depth_m.
 - a body that appears during the run: a pore of r = 3 um 1 um below the
   electrode at x = 20 um is empty damage at the start (1 body, detached >
   0) and a Li body at the end (2 bodies, detached 0); body 1 appears after
@@ -359,6 +360,16 @@ if sec and deep:
         chk.check(abs(pen - depth) < 3 * ell,
                   "%s: penetration_depth = that of the deepest body (%.0f "
                   "um +- 3 l): %.4g m" % (name, depth * 1e6, pen))
+    # li_bodies.csv: each body's own depth; the deepest is the run's
+    by = body_rows(deep_out)
+    d0, d1 = (float(by[k][-1]["depth_m"]) if k in by else 0 for k in (0, 1))
+    print("deep second flaw: depth_m of body 0 %.4g m, body 1 %.4g m" %
+          (d0, d1))
+    chk.check(abs(d0 - 10e-6) < 3 * ell and abs(d1 - 14e-6) < 3 * ell and
+              max(d0, d1) == value(deep, "penetration_depth_m"),
+              "deep second flaw: li_bodies.csv depth_m is the slit's for "
+              "body 0 and the pit's for body 1 (+- 3 l), the larger one is "
+              "penetration_depth_m")
 
 # --- two bodies that merge: a pit 3 um beside the slit ----------------------
 mer_out, mer, _ = run("merging", {

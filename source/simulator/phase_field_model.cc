@@ -115,7 +115,7 @@ namespace lipen
       bodies_log = "step,time,body,anchor_x,anchor_y," +
                    std::string(dim == 3 ? "anchor_z," : "") +
                    "pressure_Pa,li_volume,crack_volume,li_current_A,"
-                   "plated_volume,extruded_volume\n";
+                   "plated_volume,extruded_volume,depth_m\n";
       log_bodies(0, 0.);
       rebuild_potential();
     }
@@ -138,7 +138,9 @@ namespace lipen
       for (unsigned int c = 0; c < dim; ++c)
         rows << ',' << anchor[c];
       rows << ',' << p << ',' << balance.volume() << ',' << V << ',' << I << ','
-           << balance.plated() << ',' << balance.extruded() << '\n';
+           << balance.plated() << ',' << balance.extruded() << ','
+           << (k < accepted.body_depths.size() ? accepted.body_depths[k] : 0.)
+           << '\n';
     };
     row(0,
         Point<dim>(),

@@ -146,7 +146,10 @@ namespace lipen
       double             tip_distance = 0;
       dealii::Point<dim> tip;
       /// surface defects: depth of the deepest d >= 1/2 of any Li body
-      double penetration_depth    = 0;
+      double penetration_depth = 0;
+      /// surface defects, plating: the same for each Li body (labels of
+      /// li_body(); 0 for a body without a d >= 1/2 point)
+      std::vector<double> body_depths;
       double min_damage_increment = 0; ///< min (d - d_n) over nodes
       double max_damage           = 0;
       /// plating: whole-body measure (area in 2D, volume in 3D) of the

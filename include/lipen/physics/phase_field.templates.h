@@ -1586,10 +1586,13 @@ namespace lipen
     {
       return gp.surface_defect_2d() ? gp.height - x[1] : x[1];
     };
-    double     deepest  = band ? 0. : depth(tip);
-    const auto consider = [&](const Point<dim> &x, const int body)
+    double              deepest = band ? 0. : depth(tip);
+    std::vector<double> body_depths(tracks_li_body() ? li_body_found : 0, 0.);
+    const auto          consider = [&](const Point<dim> &x, const int body)
     {
-      deepest        = std::max(deepest, depth(x));
+      deepest = std::max(deepest, depth(x));
+      if (std::size_t(body) < body_depths.size())
+        body_depths[body] = std::max(body_depths[body], depth(x));
       const double r = x.distance(origin);
       if (body == 0 && r > best)
       {
@@ -1637,7 +1640,11 @@ namespace lipen
     m.penetration_depth      = 0;
     const double all_deepest = Utilities::MPI::max(deepest, comm);
     if (surface)
+    {
       m.penetration_depth = all_deepest;
+      m.body_depths.resize(body_depths.size());
+      Utilities::MPI::max(body_depths, comm, m.body_depths);
+    }
     return m;
   }
 
