@@ -76,6 +76,14 @@ def statistics(out):
         return list(csv.DictReader(l for l in f if not l.startswith("#")))
 
 
+def worst_final_change(a, b):
+    """Largest relative change from row a to row b of the restart
+    comparisons' columns."""
+    return max(abs(float(b[k]) / float(a[k]) - 1) for k in
+               ("crack_volume", "pressure_Pa", "crack_size_m",
+                "fracture_energy_J", "plated_volume"))
+
+
 def li_balance_error(rows):
     """Worst |plated / crack volume - 1| over the steps after the first."""
     return max(abs(float(r["plated_volume"]) / float(r["crack_volume"]) - 1)
@@ -277,9 +285,7 @@ if os.path.isdir(ckpt):
               stderr.strip()[-300:])
     if status == 0:
         a, b = statistics(growth)[-1], statistics(out)[-1]
-        worst = max(abs(float(b[k]) / float(a[k]) - 1) for k in
-                    ("crack_volume", "pressure_Pa", "crack_size_m",
-                     "fracture_energy_J", "plated_volume"))
+        worst = worst_final_change(a, b)
         chk.check(b["step"] == a["step"] and worst < 1e-4,
                   "restart on 1 rank ends as the 2-rank run: volume, "
                   "pressure, size, fracture energy, plated Li within 1e-4 "
@@ -325,9 +331,7 @@ chk.check(status == 0 and summary and summary["status"] == "completed",
           (status, stderr.strip()[-300:]))
 if status == 0 and growth_rows():
     a, b = growth_rows()[-1], statistics(out)[-1]
-    worst = max(abs(float(b[k]) / float(a[k]) - 1) for k in
-                ("crack_volume", "pressure_Pa", "crack_size_m",
-                 "fracture_energy_J", "plated_volume"))
+    worst = worst_final_change(a, b)
     chk.check(b["step"] == a["step"] and worst < 1e-4,
               "SIGUSR1 at step %d + restart ends as the uninterrupted run "
               "(volume, pressure, size, fracture energy, plated Li within "

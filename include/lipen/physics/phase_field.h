@@ -355,6 +355,11 @@ namespace lipen
   private:
     using CellIt = typename dealii::Triangulation<dim>::cell_iterator;
 
+    /// metrics(): the crack measure (initial defect + (E_frac -
+    /// E_frac(0)) / G_c,eff) and the crack size from m.fracture_energy
+    void
+    set_crack_size(Metrics &m) const;
+
     /// Adds the wall time of its scope to @p total.
     struct ScopedWallTime
     {

@@ -1494,6 +1494,31 @@ namespace lipen
   }
 
   template <int dim>
+  void
+  PhaseFieldFracture<dim>::set_crack_size(Metrics &m) const
+  {
+    // crack measure: length (2D) or area (3D) of the whole crack
+    const auto  &gp            = geometry.parameters();
+    const double c0            = gp.defect_size;
+    const double lam           = gp.aspect_ratio;
+    const bool   centre        = gp.defect == DefectType::centre_slit;
+    const bool   penny         = gp.defect == DefectType::penny;
+    double       notch_measure = 0;
+    if (dim == 2)
+      notch_measure = centre ? 2. * c0 : c0;
+    else
+      notch_measure = (penny ? 1. : 0.5) * M_PI * lam * c0 * c0;
+    m.crack_measure =
+      notch_measure +
+      (m.fracture_energy - initial_fracture_energy) / effective_toughness();
+    if (dim == 2)
+      m.crack_size = centre ? 0.5 * m.crack_measure : m.crack_measure;
+    else
+      m.crack_size =
+        std::sqrt(m.crack_measure / ((penny ? 1. : 0.5) * M_PI * lam));
+  }
+
+  template <int dim>
   typename PhaseFieldFracture<dim>::Metrics
   PhaseFieldFracture<dim>::metrics() const
   {
@@ -1539,26 +1564,10 @@ namespace lipen
     if (tracks_li_body())
       m.li_bodies = li_body_found; // of li_body() above
 
-    // crack measure: length (2D) or area (3D) of the whole crack
-    const auto  &gp            = geometry.parameters();
-    const double c0            = gp.defect_size;
-    const double lam           = gp.aspect_ratio;
-    const bool   centre        = gp.defect == DefectType::centre_slit;
-    const bool   penny         = gp.defect == DefectType::penny;
-    const bool   surface       = at_li_electrode(gp.defect);
-    double       notch_measure = 0;
-    if (dim == 2)
-      notch_measure = centre ? 2. * c0 : c0;
-    else
-      notch_measure = (penny ? 1. : 0.5) * M_PI * lam * c0 * c0;
-    m.crack_measure =
-      notch_measure +
-      (m.fracture_energy - initial_fracture_energy) / effective_toughness();
-    if (dim == 2)
-      m.crack_size = centre ? 0.5 * m.crack_measure : m.crack_measure;
-    else
-      m.crack_size =
-        std::sqrt(m.crack_measure / ((penny ? 1. : 0.5) * M_PI * lam));
+    set_crack_size(m);
+    const auto  &gp      = geometry.parameters();
+    const double c0      = gp.defect_size;
+    const bool   surface = at_li_electrode(gp.defect);
 
     // tip: the point of the d = 1/2 contour farthest from the crack origin
     // (the mouth on the electrode for surface defects), interpolated
