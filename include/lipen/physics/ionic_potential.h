@@ -336,6 +336,11 @@ namespace lipen
                        const dealii::Point<dim>  &x) const;
     double
     interface_phi_s(dealii::types::boundary_id id) const;
+    /// Whether boundary faces with @p id carry a sharp Butler-Volmer
+    /// interface (electrodes; the defect faces unless a diffuse Li body
+    /// replaces them).
+    bool
+    sharp_interface(dealii::types::boundary_id id) const;
     /// The number of Li bodies (collective): 1 + the largest label of
     /// set_diffuse_li()'s bodies, at least 1.
     unsigned int

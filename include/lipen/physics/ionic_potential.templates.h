@@ -314,6 +314,16 @@ namespace lipen
   }
 
   template <int dim>
+  bool
+  IonicPotential<dim>::sharp_interface(
+    const dealii::types::boundary_id id) const
+  {
+    // a diffuse Li body replaces the sharp defect faces
+    return boundary_ids::is_li_interface(id) &&
+           !(diffuse_dofs != nullptr && id == boundary_ids::crack_face);
+  }
+
+  template <int dim>
   double
   IonicPotential<dim>::interface_phi_s(
     const dealii::types::boundary_id id) const
@@ -466,8 +476,7 @@ namespace lipen
       if (!cell->face(f)->at_boundary())
         continue;
       const auto id = cell->face(f)->boundary_id();
-      if (!boundary_ids::is_li_interface(id) ||
-          (diffuse.active() && id == boundary_ids::crack_face))
+      if (!sharp_interface(id))
         continue;
       fe_face.reinit(cell, f);
       fe_face.get_function_values(solution, phi);
@@ -980,8 +989,7 @@ namespace lipen
           if (cell->face(f)->at_boundary())
           {
             const auto id = cell->face(f)->boundary_id();
-            if (!boundary_ids::is_li_interface(id) ||
-                (diffuse.active() && id == boundary_ids::crack_face))
+            if (!sharp_interface(id))
               continue;
             fe_face.reinit(cell, f);
             fe_face.get_function_values(solution, phi);
