@@ -236,6 +236,10 @@ namespace lipen
       for (unsigned int j = 0; j < n; ++j)
         pressure.body_beta[k * n + j] = C_eff(k, j) / (copies * oF * dt);
     pressure.body_p_old.assign(p_old.begin(), p_old.end());
+    // Li does not hold tension: a body opened by its neighbours beyond its
+    // Li holds p = 0 and fills its crack only partly (README, 'One
+    // pressure per Li body')
+    pressure.nonnegative = true;
     const auto  I = record_ionic_solve(potential->solve(step_drive, pressure));
     const auto &p = potential->body_pressures();
     for (unsigned int k = 1; k < n; ++k)
@@ -447,13 +451,13 @@ namespace lipen
       // the mouth (implicit): the same equation with C + dt G_m
       const double C_eff =
         C + dt * parameters.electrochemistry.mouth_conductance;
-      const double p_ref = (li.volume() + merged_volume - V0) / C_eff;
-      const auto   ns =
-        potential->solve(step_drive,
-                         {DefectPressure::sealed,
-                          0.,
-                          li.sealed_coefficient(C_eff / copies, dt),
-                          p_ref});
+      const double   p_ref = (li.volume() + merged_volume - V0) / C_eff;
+      DefectPressure sealed{DefectPressure::sealed,
+                            0.,
+                            li.sealed_coefficient(C_eff / copies, dt),
+                            p_ref};
+      sealed.nonnegative = true; // Li holds no tension (bodies_step())
+      const auto ns      = potential->solve(step_drive, sealed);
       record_ionic_solve(ns);
       return plating_trial.ionic_pressure;
     };

@@ -68,6 +68,12 @@ namespace lipen
     /// I_k + sum_j beta_kj (p_j - p_old_j) = 0; empty: beta on the
     /// diagonal and p_old for every body
     std::vector<double> body_beta = {}, body_p_old = {};
+    /// sealed, n Li bodies: p_k >= 0. A body whose Li would be under
+    /// tension holds p_k = 0 and less Li than its crack volume (a partly
+    /// filled crack): the complementarity p_k >= 0, g_k >= 0, p_k g_k = 0
+    /// with g_k = I_k + sum_j beta_kj (p_j - p_old_j) (g_k > 0: the Li
+    /// volume falls short of the crack volume)
+    bool nonnegative = false;
   };
 
   /// What one nonlinear solve did.
@@ -114,7 +120,11 @@ namespace lipen
    *    (beta = F C/(Omega dt)); with n diffuse Li bodies (below) one p_k
    *    per body k with I_k + sum_j beta_kj (p_j - p_old_j) = 0, where I_k
    *    is the current into body k and beta = F C/(Omega dt) with the
-   *    compliance matrix C_kj = dV_k/dp_j of the crack volumes.
+   *    compliance matrix C_kj = dV_k/dp_j of the crack volumes;
+   *    with DefectPressure::nonnegative the pressures are bounded below
+   *    by 0: body k's equation becomes min(s_k p_k, g_k) = 0, s_k =
+   *    dg_k/dp_k (semi-smooth Newton: a body at p_k = 0 whose Li does not
+   *    fill its crack has the row p_k = 0).
    * Newton's method on the bordered system: the Jacobian block of phi_e is
    * the SPD matrix (kappa grad, grad) + (i'(eta), .)_Gamma, solved by CG +
    * BoomerAMG; the scalar unknowns by a Schur complement; backtracking line

@@ -694,6 +694,19 @@ namespace lipen
           a.g_p[k] += beta * (p_body[j] - internal::sealed_p_old(pressure, j));
           a.dg_dp[k * nb + j] += beta;
         }
+        // p_k >= 0: min(s p_k, g_k) = 0, the row p_k = 0 where s p_k is
+        // the smaller (a partly filled crack at p_k = 0, or a step that
+        // must bring p_k down to 0)
+        const double s = a.dg_dp[k * nb + k];
+        if (pressure.nonnegative && s > 0 && s * p_body[k] < a.g_p[k])
+        {
+          a.g_p[k]     = s * p_body[k];
+          a.dg_dphi[k] = 0;
+          for (unsigned int j = 0; j < nb; ++j)
+            a.dg_dp[k * nb + j] = j == k ? s : 0.;
+          if (jacobian)
+            a.c_p[k] = 0;
+        }
         g2 += a.g_p[k] * a.g_p[k];
       }
     return g2;

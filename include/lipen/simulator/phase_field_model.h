@@ -64,9 +64,11 @@ namespace lipen
    *   V0_k + sum_j C_kj p_j = V_Li,k(t) + dt (Omega/F)(-I_k) - dt G_m p_k,
    *
    * solved by the ionic potential with one pressure per body
-   * (bodies_step()). The bodies are found again each step at their
-   * anchors (map_li_bodies()); a merged body's Li joins the body it
-   * merged into; li_bodies.csv logs every body.
+   * (bodies_step()), subject to p_k >= 0: a body whose Li cannot fill
+   * its crack at p_k = 0 holds p_k = 0 and a crack volume above its Li
+   * (DefectPressure::nonnegative, a complementarity). The bodies are found
+   * again each step at their anchors (map_li_bodies()); a merged body's Li
+   * joins the body it merged into; li_bodies.csv logs every body.
    */
   template <int dim>
   class PhaseFieldModel : public StepModel
