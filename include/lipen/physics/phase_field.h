@@ -445,6 +445,7 @@ namespace lipen
     /// AT1 threshold 3 G_c/(16 l)).
     std::vector<bool>
     process_zone_cells(double driving_fraction) const;
+    /// The longest side of @p cell (refined until it is at most h_pz).
     double
     cell_size(const CellIt &cell) const;
     /// Whether Phase field/Initial damage is positive at one of the 3^dim

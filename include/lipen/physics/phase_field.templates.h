@@ -1295,7 +1295,14 @@ namespace lipen
   double
   PhaseFieldFracture<dim>::cell_size(const CellIt &cell) const
   {
-    return cell->diameter() / std::sqrt(double(dim));
+    // the longest side: the geometry's mesh about a slit has cells
+    // stretched along it (aspect ~2), whose diameter / sqrt(dim) lies below
+    // the side normal to the crack; h <= h_pz must hold in every direction
+    // (the band's broken layer is one such side wide)
+    double h = 0;
+    for (unsigned int i = 0; i < dim; ++i)
+      h = std::max(h, cell->extent_in_direction(i));
+    return h;
   }
 
   template <int dim>
