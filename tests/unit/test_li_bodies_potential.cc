@@ -196,6 +196,78 @@ namespace
       potential->set_diffuse_li(s.dof_d, s.d);
     return potential;
   }
+
+  /// The bound p_k >= 0 (DefectPressure::nonnegative) on the coupled step
+  /// @p step of the unequal slits, whose unbounded pressures are @p p;
+  /// @p p_steady: the deeper slit's steady pressure.
+  void
+  check_bound(IonicPotential<2>         &two,
+              const CellDrive           &drive,
+              DefectPressure             step,
+              const std::vector<double> &p,
+              const double               p_steady,
+              const double               I_cell,
+              const bool                 root)
+  {
+    // the bound p_k >= 0 leaves a step whose pressures are positive alone
+    step.nonnegative = true;
+    two.solve(drive, step);
+    const auto pb = two.body_pressures();
+    check(std::abs(pb[0] - p[0]) <= 1e-9 * p[0] &&
+            std::abs(pb[1] - p[1]) <= 1e-9 * p[0],
+          "p >= 0 bound, positive pressures: the same step (1e-9)",
+          root);
+
+    // body 1's old pressure below 0 (its crack opened by more than its
+    // Li, V_old < V0): unbounded, p_1 < 0; bounded, p_1 = 0 with its Li
+    // short of its crack (g_1 > 0) and body 0's equation still holding
+    const auto bounded_step = [&](const double p_old1, double(&g)[2])
+    {
+      step.body_p_old  = {0.2 * p_steady, p_old1};
+      step.nonnegative = false;
+      two.solve(drive, step);
+      const auto pu    = two.body_pressures();
+      step.nonnegative = true;
+      two.solve(drive, step);
+      const auto pn = two.body_pressures();
+      const auto In = two.interfaces();
+      for (unsigned int k = 0; k < 2; ++k)
+      {
+        g[k] = In.current_bodies[k];
+        for (unsigned int j = 0; j < 2; ++j)
+          g[k] += step.body_beta[2 * k + j] * (pn[j] - step.body_p_old[j]);
+      }
+      if (root)
+        std::cout << "p_old,1 = " << p_old1 << " Pa: unbounded p = " << pu[0]
+                  << ", " << pu[1] << " Pa; bounded p = " << pn[0] << ", "
+                  << pn[1] << " Pa, g = " << g[0] << ", " << g[1] << " A/m"
+                  << std::endl;
+      return std::make_pair(pu, pn);
+    };
+    double g[2];
+    const auto [pu, pn] = bounded_step(-0.5 * p_steady, g);
+    check(pu[1] < -0.05 * p_steady && pu[0] > 0,
+          "unbounded: body 1's pressure is negative (the case needs the bound)",
+          root);
+    check(pn[1] == 0 && g[1] > 1e-3 * I_cell,
+          "bounded: p_1 = 0 exactly and its Li short of its crack (g_1 > 0)",
+          root);
+    check(pn[0] > 0 && std::abs(g[0]) <= 1e-8 * I_cell,
+          "bounded: p_0 > 0 and its sealed equation holds (1e-8 I_cell)",
+          root);
+    check(pn[0] < pu[0],
+          "bounded: body 0's pressure lower than unbounded (beta_01 p_1 "
+          "rises from < 0 to 0)",
+          root);
+    // further below: body 1's deficit pulls body 0 below 0 as well
+    // (beta_01 > 0): both at 0, both short of Li
+    const auto [pu2, pn2] = bounded_step(-2 * p_steady, g);
+    check(pu2[1] < 0 && pn2[0] == 0 && pn2[1] == 0 && g[0] > 1e-3 * I_cell &&
+            g[1] > 1e-3 * I_cell,
+          "bounded, p_old,1 = -2 p: both bodies at p = 0, both short of Li "
+          "(g_k > 0)",
+          root);
+  }
 } // namespace
 
 int
@@ -343,64 +415,7 @@ main(int argc, char **argv)
           "coupled step: both sealed equations hold (1e-8 I_cell)",
           root);
 
-    // the bound p_k >= 0 leaves a step whose pressures are positive alone
-    step.nonnegative = true;
-    two->solve(drive, step);
-    const auto pb = two->body_pressures();
-    check(std::abs(pb[0] - p[0]) <= 1e-9 * p[0] &&
-            std::abs(pb[1] - p[1]) <= 1e-9 * p[0],
-          "p >= 0 bound, positive pressures: the same step (1e-9)",
-          root);
-
-    // body 1's old pressure below 0 (its crack opened by more than its
-    // Li, V_old < V0): unbounded, p_1 < 0; bounded, p_1 = 0 with its Li
-    // short of its crack (g_1 > 0) and body 0's equation still holding
-    const auto bounded_step = [&](const double p_old1, double(&g)[2])
-    {
-      step.body_p_old  = {0.2 * p2[0], p_old1};
-      step.nonnegative = false;
-      two->solve(drive, step);
-      const auto pu    = two->body_pressures();
-      step.nonnegative = true;
-      two->solve(drive, step);
-      const auto pn = two->body_pressures();
-      const auto In = two->interfaces();
-      for (unsigned int k = 0; k < 2; ++k)
-      {
-        g[k] = In.current_bodies[k];
-        for (unsigned int j = 0; j < 2; ++j)
-          g[k] += step.body_beta[2 * k + j] * (pn[j] - step.body_p_old[j]);
-      }
-      if (root)
-        std::cout << "p_old,1 = " << p_old1 << " Pa: unbounded p = " << pu[0]
-                  << ", " << pu[1] << " Pa; bounded p = " << pn[0] << ", "
-                  << pn[1] << " Pa, g = " << g[0] << ", " << g[1] << " A/m"
-                  << std::endl;
-      return std::make_pair(pu, pn);
-    };
-    double g[2];
-    const auto [pu, pn] = bounded_step(-0.5 * p2[0], g);
-    check(pu[1] < -0.05 * p2[0] && pu[0] > 0,
-          "unbounded: body 1's pressure is negative (the case needs the bound)",
-          root);
-    check(pn[1] == 0 && g[1] > 1e-3 * I_cell,
-          "bounded: p_1 = 0 exactly and its Li short of its crack (g_1 > 0)",
-          root);
-    check(pn[0] > 0 && std::abs(g[0]) <= 1e-8 * I_cell,
-          "bounded: p_0 > 0 and its sealed equation holds (1e-8 I_cell)",
-          root);
-    check(pn[0] < pu[0],
-          "bounded: body 0's pressure lower than unbounded (beta_01 p_1 "
-          "rises from < 0 to 0)",
-          root);
-    // further below: body 1's deficit pulls body 0 below 0 as well
-    // (beta_01 > 0): both at 0, both short of Li
-    const auto [pu2, pn2] = bounded_step(-2 * p2[0], g);
-    check(pu2[1] < 0 && pn2[0] == 0 && pn2[1] == 0 && g[0] > 1e-3 * I_cell &&
-            g[1] > 1e-3 * I_cell,
-          "bounded, p_old,1 = -2 p: both bodies at p = 0, both short of Li "
-          "(g_k > 0)",
-          root);
+    check_bound(*two, drive, step, p, p2[0], I_cell, root);
   }
   return check.finish(root);
 }
