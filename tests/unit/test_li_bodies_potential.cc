@@ -53,6 +53,7 @@
 #include "check.h"
 #include "refine_band.h"
 
+#include <array>
 #include <cmath>
 #include <iomanip>
 #include <iostream>
@@ -197,6 +198,23 @@ namespace
     return potential;
   }
 
+  /// The two sealed equations g_k = I_k + sum_j beta_kj (p_j - p_old_j) of
+  /// @p step at the pressures @p p and the body currents of @p I.
+  std::array<double, 2>
+  sealed_equations(const std::vector<double>           &p,
+                   const IonicPotential<2>::Interfaces &I,
+                   const DefectPressure                &step)
+  {
+    std::array<double, 2> g;
+    for (unsigned int k = 0; k < 2; ++k)
+    {
+      g[k] = I.current_bodies[k];
+      for (unsigned int j = 0; j < 2; ++j)
+        g[k] += step.body_beta[2 * k + j] * (p[j] - step.body_p_old[j]);
+    }
+    return g;
+  }
+
   /// The bound p_k >= 0 (DefectPressure::nonnegative) on the coupled step
   /// @p step of the unequal slits, whose unbounded pressures are @p p;
   /// @p p_steady: the deeper slit's steady pressure.
@@ -221,7 +239,7 @@ namespace
     // body 1's old pressure below 0 (its crack opened by more than its
     // Li, V_old < V0): unbounded, p_1 < 0; bounded, p_1 = 0 with its Li
     // short of its crack (g_1 > 0) and body 0's equation still holding
-    const auto bounded_step = [&](const double p_old1, double(&g)[2])
+    const auto bounded_step = [&](const double p_old1, std::array<double, 2> &g)
     {
       step.body_p_old  = {0.2 * p_steady, p_old1};
       step.nonnegative = false;
@@ -230,13 +248,7 @@ namespace
       step.nonnegative = true;
       two.solve(drive, step);
       const auto pn = two.body_pressures();
-      const auto In = two.interfaces();
-      for (unsigned int k = 0; k < 2; ++k)
-      {
-        g[k] = In.current_bodies[k];
-        for (unsigned int j = 0; j < 2; ++j)
-          g[k] += step.body_beta[2 * k + j] * (pn[j] - step.body_p_old[j]);
-      }
+      g             = sealed_equations(pn, two.interfaces(), step);
       if (root)
         std::cout << "p_old,1 = " << p_old1 << " Pa: unbounded p = " << pu[0]
                   << ", " << pu[1] << " Pa; bounded p = " << pn[0] << ", "
@@ -244,7 +256,7 @@ namespace
                   << std::endl;
       return std::make_pair(pu, pn);
     };
-    double g[2];
+    std::array<double, 2> g;
     const auto [pu, pn] = bounded_step(-0.5 * p_steady, g);
     check(pu[1] < -0.05 * p_steady && pu[0] > 0,
           "unbounded: body 1's pressure is negative (the case needs the bound)",
@@ -396,16 +408,10 @@ main(int argc, char **argv)
     step.body_beta  = {2 * b, b, b, 2 * b};
     step.body_p_old = {0.2 * p2[0], 0.5 * p2[1]};
     two->solve(drive, step);
-    const auto p        = two->body_pressures();
-    const auto I        = two->interfaces();
-    double     residual = 0;
-    for (unsigned int k = 0; k < 2; ++k)
-    {
-      double g = I.current_bodies[k];
-      for (unsigned int j = 0; j < 2; ++j)
-        g += step.body_beta[2 * k + j] * (p[j] - step.body_p_old[j]);
-      residual = std::max(residual, std::abs(g));
-    }
+    const auto   p        = two->body_pressures();
+    const auto   I        = two->interfaces();
+    const auto   g        = sealed_equations(p, I, step);
+    const double residual = std::max(std::abs(g[0]), std::abs(g[1]));
     if (root)
       std::cout << "coupled step: p = " << p[0] << ", " << p[1]
                 << " Pa, I_k = " << I.current_bodies[0] << ", "
