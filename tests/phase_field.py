@@ -25,7 +25,11 @@
   over-relaxed alternate minimisation reach the same state at V = 5 (1e-3)
   and Anderson needs fewer staggered iterations, and irreversibility: the damage of every node
   never decreases (statistics, 1e-8) -- also checked independently on the
-  written VTU files of a run without mesh adaptation.
+  written VTU files of a run without mesh adaptation;
+- AT1 onset of the same crack at l = 0.04, h = l/2: the peak pressure
+  within 2 % of the sharp p_c with `Toughness correction = cell size`,
+  above 1.04 p_c without, their ratio sqrt(1 + 3h/(8l)) (2 %) with the
+  measured h in (h_pz/2, h_pz].
 Usage: phase_field.py LIPEN WORKDIR SOURCE_DIR
 """
 import csv
@@ -272,6 +276,47 @@ if s:
                                       "tip_distance_m", "fracture_energy_J",
                                       "cells"], 1e-6,
               "growing crack at V = 5, 2 and 1 ranks")
+
+# --- AT1 onset with and without the toughness correction -----------------
+# AT1 on cells of size h starts a crack at about G_c (1 + 3h/(8l)), so the
+# peak pressure of the volume-controlled Griffith crack at l = 0.04, h =
+# l/2 lies ~9 % above the sharp p_c = sqrt(E' G_c/(pi a0)).  `Toughness
+# correction = cell size` divides G_c by 1 + 3h/(8l) with the measured h:
+# the peak must then lie within 2 % of p_c, and the two peaks differ by
+# sqrt(1 + 3h/(8l)) (2 %).  dV = 0.25 up to V = 5 (the onset is near V =
+# 3.4).
+peaks = {}
+for corr in ("none", "cell size"):
+    out, s = run("at1_onset_" + corr.replace(" ", "_"),
+                 "griffith_volume_2d.prm", {
+                     "Phase field/Model": "AT1",
+                     "Phase field/Length scale": 0.04,
+                     "Phase field/End time": 5 / 7,
+                     "Phase field/Time steps": 20,
+                     "Phase field/Toughness correction": corr,
+                     "Output/Write solution": "false"})
+    if s:
+        Gc, ell = s["G_c_J_per_m2"], s["length_scale_m"]
+        h, h_pz = (s["process_zone_cell_size_measured_m"],
+                   s["process_zone_cell_size_m"])
+        factor = 1 + 3 * h / (8 * ell)
+        pc = math.sqrt(Ep * Gc / (math.pi * a0))
+        peaks[corr] = max(float(r["pressure_Pa"]) for r in rows(out)) / pc
+        if corr == "cell size":
+            chk.check(0.5 * h_pz < h <= h_pz and abs(
+                s["G_c_model_J_per_m2"] * factor / Gc - 1) < 1e-8,
+                "toughness correction: measured h = %.4g in (h_pz/2, "
+                "h_pz], G_c,model = G_c/(1 + 3h/(8l)) = %.4f G_c" %
+                (h, s["G_c_model_J_per_m2"] / Gc))
+if len(peaks) == 2:
+    chk.check(abs(peaks["cell size"] - 1) < 0.02 and peaks["none"] > 1.04,
+              "AT1 Griffith onset, l = 0.04, h = l/2: peak pressure %.4f "
+              "p_c with the toughness correction (within 2 %%), %.4f p_c "
+              "without (above 1.04)" % (peaks["cell size"], peaks["none"]))
+    ratio = peaks["none"] / peaks["cell size"]
+    chk.check(abs(ratio / math.sqrt(factor) - 1) < 0.02,
+              "AT1 onset: uncorrected / corrected peak pressure %.4f, "
+              "sqrt(1 + 3h/(8l)) = %.4f (2 %%)" % (ratio, math.sqrt(factor)))
 
 # --- irreversibility on a fixed mesh, from the VTU files ------------------
 out, s = run("irreversible", "griffith_volume_2d.prm", {

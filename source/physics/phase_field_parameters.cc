@@ -242,8 +242,23 @@ namespace lipen
     prm.declare_entry("Process zone cell size",
                       "0",
                       Patterns::Double(0., 1e3),
-                      "Cell size h [m] where the crack is or is about to be. "
-                      "0: l/2. Must not exceed l/2.");
+                      "Cell size h [m] where the crack is or is about to be "
+                      "(a cell's longest side). 0: l/2. Must not exceed "
+                      "l/2.");
+    prm.declare_entry(
+      "Toughness correction",
+      "none",
+      Patterns::Selection("none|cell size"),
+      "none: the damage energy uses the material's G_c, so a crack on cells "
+      "of size h dissipates about G_c (1 + 3h/(8l)) (AT1) or G_c (1 + "
+      "h/(2l)) (AT2) and starts to grow at a pressure up to sqrt(1 + "
+      "3h/(8l)) above the sharp one. cell size: the damage energy uses G_c "
+      "/ (1 + 3h/(8l)) (AT1) or G_c / (1 + h/(2l)) (AT2), with h the "
+      "longest side of the largest cell within 5 l of the initial crack "
+      "after the initial refinement (a power-of-two fraction of the "
+      "geometry's cells, between h_pz/2 and h_pz), so that this estimate of "
+      "the discrete toughness equals G_c. summary.json reports h and the "
+      "G_c used either way.");
     prm.declare_entry(
       "Residual stiffness",
       "1e-6",
@@ -306,6 +321,7 @@ namespace lipen
     length_per_defect  = prm.get_double("Length scale per defect size");
     length_cells       = prm.get_double("Length scale in cells");
     process_zone_h     = prm.get_double("Process zone cell size");
+    correct_toughness  = prm.get("Toughness correction") == "cell size";
     residual_stiffness = prm.get_double("Residual stiffness");
     initial_crack      = parse_selection(prm.get("Initial crack"),
                                     initial_crack_names,

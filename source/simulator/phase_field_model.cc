@@ -81,8 +81,14 @@ namespace lipen
         << LIPEN_BUILD_TYPE << "\n"
         << "  G_c = " << solver.critical_energy_release_rate()
         << " J/m^2, l = " << solver.length_scale()
-        << " m, h = " << solver.process_zone_h()
-        << " m, G_c,eff = " << solver.effective_toughness() << " J/m^2";
+        << " m, h = " << solver.process_zone_h() << " m, ";
+    if (pf.correct_toughness)
+      out << "damage energy with G_c / (1 + "
+          << (pf.model == DamageModel::AT1 ? "3h/(8l)" : "h/(2l)")
+          << "), h measured after the initial refinement (summary.json: "
+             "G_c_model_J_per_m2, process_zone_cell_size_measured_m)";
+    else
+      out << "G_c,eff = " << solver.effective_toughness() << " J/m^2";
     return out.str();
   }
 
@@ -711,6 +717,9 @@ namespace lipen
       .add("initial_crack", to_string(pf.initial_crack))
       .add("G_c_J_per_m2", solver.critical_energy_release_rate())
       .add("G_c_effective_J_per_m2", solver.effective_toughness())
+      .add("toughness_correction", pf.correct_toughness ? "cell size" : "none")
+      .add("G_c_model_J_per_m2", solver.model_toughness())
+      .add("process_zone_cell_size_measured_m", solver.measured_cell_size())
       .add("plane_strain_modulus_Pa",
            parameters.electrolyte.plane_strain_modulus())
       .add("length_scale_m", solver.length_scale())

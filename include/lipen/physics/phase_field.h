@@ -63,6 +63,10 @@ namespace lipen
    *   V(u, d)   = - int u . grad d dx  [- int_{notch faces} u . n ds],
    *
    * g(d) = (1-d)^2 + k, AT2: w = d^2, c_w = 2; AT1: w = d, c_w = 8/3.
+   * G_c is the material's, or with `Toughness correction = cell size`
+   * G_c / (1 + 3h/(8l)) (AT1), G_c / (1 + h/(2l)) (AT2) with h the measured
+   * process-zone cell size, which removes the discrete excess of the
+   * toughness a crack on cells of size h dissipates (model_toughness()).
    *
    * Elasticity (d fixed): find u with the constraints of the geometry such
    * that for all v
@@ -301,10 +305,28 @@ namespace lipen
     double
     critical_energy_release_rate() const
     {
+      return Gc_material;
+    }
+    /// The G_c of the damage energy: the material's, or with `Toughness
+    /// correction = cell size` G_c / (1 + 3h/(8l)) (AT1), G_c / (1 +
+    /// h/(2l)) (AT2) with h = measured_cell_size().
+    double
+    model_toughness() const
+    {
       return Gc;
     }
-    /// G_c (1 + h/(2l)) for AT2, G_c (1 + 3h/(8l)) for AT1 (a single-node
-    /// crest; a growing pressurised AT2 crack dissipates ~G_c (1 + h/l)).
+    /// The longest side of the largest cell within 5 l of the initial crack
+    /// that the initial refinement left at most h_pz (h_pz/2 < h <= h_pz
+    /// on a mesh of equal coarse cells); h_pz if there is none.
+    double
+    measured_cell_size() const
+    {
+      return h_measured;
+    }
+    /// G_c,model (1 + h/(2l)) for AT2, G_c,model (1 + 3h/(8l)) for AT1
+    /// (a single-node crest; a growing pressurised AT2 crack dissipates
+    /// ~G_c (1 + h/l)); h = h_pz, or the measured h when the toughness is
+    /// corrected (then this is the material's G_c).
     double
     effective_toughness() const;
     double
@@ -456,6 +478,10 @@ namespace lipen
     /// applied); an InputError if the function is not finite at a node.
     void
     apply_initial_damage();
+    /// Measure h (measured_cell_size()) on the current mesh and set the
+    /// G_c of the damage energy from it; collective.
+    void
+    set_model_toughness();
     /// The largest cell size the initial refinement allows at @p cell:
     /// h_pz within 5 l of the initial crack, h_pz + g (r - 5 l) beyond,
     /// g = min(Geometry/Grading, gamma sqrt(l/c)) with gamma = Grading about
@@ -496,9 +522,15 @@ namespace lipen
     const ElasticityParameters                         solver_prm;
     const EnergySplit                                  split;
     MPI_Comm                                           comm;
-    const double                                       lambda, mu, Gc;
-    double                                             ell = 0, h_pz = 0;
-    const bool                                         band;
+    const double                                       lambda, mu;
+    /// the material's G_c and the one of the damage energy (the same
+    /// unless the toughness is corrected for the cell size)
+    const double Gc_material;
+    double       Gc  = 0;
+    double       ell = 0, h_pz = 0;
+    /// measured_cell_size()
+    double     h_measured = 0;
+    const bool band;
     /// Phase field/Initial damage (null when it is 0)
     std::unique_ptr<dealii::FunctionParser<dim>> initial_damage;
     double                                       p = 0, p_n = 0;

@@ -49,7 +49,8 @@ namespace lipen
     , comm(tria.get_communicator())
     , lambda(material.lame_lambda())
     , mu(material.shear_modulus())
-    , Gc(material.critical_energy_release_rate())
+    , Gc_material(material.critical_energy_release_rate())
+    , Gc(Gc_material)
     , band(parameters.initial_crack == InitialCrack::damage_band)
     , fe_u(dealii::FE_Q<dim>(1), dim)
     , fe_d(1)
@@ -59,8 +60,9 @@ namespace lipen
     , scalar_d(comm, dim, "lipen_damage_")
   {
     scalar_d.set_kind(solver.preconditioner);
-    ell  = prm.resolved_length_scale();
-    h_pz = prm.resolved_process_zone_h();
+    ell        = prm.resolved_length_scale();
+    h_pz       = prm.resolved_process_zone_h();
+    h_measured = h_pz;
     if (prm.initial_damage != "0")
     {
       initial_damage = parse_function_of_space<dim>(prm.initial_damage);
@@ -112,6 +114,9 @@ namespace lipen
     initial_fracture_energy = state[2];
     p_more_n.assign(state.begin() + 3, state.end());
     p_more = p_more_n;
+    // the initial crack's cells keep their size (the crack is there), so
+    // h is measured on the loaded mesh as on the initial one
+    set_model_toughness();
   }
 
   template <int dim>
@@ -126,8 +131,30 @@ namespace lipen
   double
   PhaseFieldFracture<dim>::effective_toughness() const
   {
-    return prm.model == DamageModel::AT1 ? Gc * (1. + 3. * h_pz / (8. * ell)) :
-                                           Gc * (1. + h_pz / (2. * ell));
+    const double h = prm.correct_toughness ? h_measured : h_pz;
+    return prm.model == DamageModel::AT1 ? Gc * (1. + 3. * h / (8. * ell)) :
+                                           Gc * (1. + h / (2. * ell));
+  }
+
+  template <int dim>
+  void
+  PhaseFieldFracture<dim>::set_model_toughness()
+  {
+    double h = 0;
+    for (const auto &cell : tria.active_cell_iterators())
+      if (cell->is_locally_owned() &&
+          graded_cell_size(cell) <= h_pz * (1. + 1e-6))
+      {
+        const double hc = cell_size(cell);
+        if (hc <= h_pz * (1. + 1e-6))
+          h = std::max(h, hc);
+      }
+    h          = dealii::Utilities::MPI::max(h, comm);
+    h_measured = h > 0 ? h : h_pz;
+    Gc         = Gc_material;
+    if (prm.correct_toughness)
+      Gc /= prm.model == DamageModel::AT1 ? 1. + 3. * h_measured / (8. * ell) :
+                                            1. + h_measured / (2. * ell);
   }
 
   template <int dim>
@@ -1471,6 +1498,7 @@ namespace lipen
       tria.execute_coarsening_and_refinement();
       geometry.assign_boundary_ids(tria);
     }
+    set_model_toughness();
     setup_dofs();
     u              = 0;
     u_n            = 0;

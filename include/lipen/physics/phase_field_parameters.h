@@ -54,12 +54,15 @@ namespace lipen
    */
   struct PhaseFieldParameters
   {
-    DamageModel  model              = DamageModel::AT2;
-    EnergySplit  split              = EnergySplit::none;
-    double       length_scale       = 0;    ///< l [m]; 0: N h
-    double       length_per_defect  = 0;    ///< l/c; 0: Length scale
-    double       length_cells       = 4;    ///< N
-    double       process_zone_h     = 0;    ///< [m]; 0: l/2
+    DamageModel model             = DamageModel::AT2;
+    EnergySplit split             = EnergySplit::none;
+    double      length_scale      = 0; ///< l [m]; 0: N h
+    double      length_per_defect = 0; ///< l/c; 0: Length scale
+    double      length_cells      = 4; ///< N
+    double      process_zone_h    = 0; ///< [m]; 0: l/2
+    /// Toughness correction = cell size: the damage energy uses G_c / (1 +
+    /// c h/l) with the measured process-zone cell size h
+    bool         correct_toughness  = false;
     double       residual_stiffness = 1e-6; ///< k in g(d) = (1-d)^2 + k
     InitialCrack initial_crack      = InitialCrack::damage_band;
     /// damage present before the run, a function of x, y (, z) [m]
