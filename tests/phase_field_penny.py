@@ -10,8 +10,10 @@ finest, about 1.5 min in all):
   q = log2((V1 - V2)/(V2 - V3)), V0 = V3 - (V2 - V3)/(2^q - 1), lies within
   3 % of the exact volume.
 - at l = 0.0175 (2.9 M DoFs, ~5.0 GB per rank, ~5 min on 2 ranks) the
-  volume itself is within 3 % (measured +0.29 % at d41782a,
-  +2.79 % at 2e9c613: README).  LIPEN_PENNY_FINE=0 skips
+  volume itself is within 3 % (measured +2.79 % at 2e9c613; +0.29 % at
+  d41782a, before the mesh followed l, whose stiff coarse far field hid
+  most of the diffuse excess: +0.07 % today with `Grading about the
+  crack = 0`; README).  LIPEN_PENNY_FINE=0 skips
   this level on machines with less than ~13 GB of memory.
 Usage: phase_field_penny.py LIPEN WORKDIR SOURCE_DIR
 """
