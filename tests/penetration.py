@@ -39,6 +39,10 @@ and fills with plated Li (`Phase field/Loading = plating`, sealed).
 - Li extruding at the mouth (Mouth conductance G_m, Q = G_m p): plated =
   crack + extruded volume at every step, the extruded volume is the sum of
   dt G_m p, and p stays below the sealed run's;
+- a crack opened by a far-field tension (10 MPa, 1 A/m^2): the Li fills
+  it at p = 0 (p >= 0 per body) until t* = V_ff/((Omega/F)|I|), its volume
+  (Omega/F)|I| t below the crack volume; after t*, p > 0 and the Li fills
+  the crack (1e-4);
 - piecewise-constant current (Current density schedule 10, 20, 0 A/m^2):
   the steps end at the start times, carry their segment's current,
   conserve Li, start like the constant-current run, and in the rest the Li
@@ -270,6 +274,43 @@ if summary:
     chk.check(len(pairs) == 4 and all(0 < a < b for a, b in pairs),
               "the Li pressure stays below the sealed run's (%s)" %
               ["%.4g < %.4g" % ab for ab in pairs])
+
+# --- a crack opened by far-field tension fills at p = 0 -------------------
+# 10 MPa opens the slit before any Li is there (V_ff at step 1); at 1 A/m^2
+# the plated Li fills it at p = 0 (Li holds no tension: p_k >= 0) until
+# t* = V_ff / ((Omega/F) |I|), and the pressure rises only after that.
+# Without the bound the sealed balance V_Li = V_crack would pull the faces
+# together with a negative pressure in the first steps.
+out, summary, _ = run("far_field_fill", "growth_2d.prm", {
+    "Loads/Far-field stress": 10e6,
+    "Electrochemistry/Applied current density": 1,
+    "Phase field/End time": 200, "Phase field/Time steps": 10})
+if summary:
+    rows = statistics(out)
+    t = [float(r["time"]) for r in rows]
+    p = [float(r["pressure_Pa"]) for r in rows]
+    V_li = [float(r["li_volume"]) for r in rows]
+    V = [float(r["crack_volume"]) for r in rows]
+    I = [float(r["li_current_A"]) for r in rows]
+    rate = summary["molar_volume_m3_per_mol"] / F * abs(I[1])
+    t_star = V[1] / rate
+    filling = [k for k in range(1, len(rows)) if t[k] < t_star]
+    sealed = [k for k in range(1, len(rows)) if t[k] > t_star]
+    chk.check(min(p) >= 0, "far-field fill: no negative Li pressure (min "
+              "%.3g Pa)" % min(p))
+    chk.check(len(filling) >= 3 and all(
+        p[k] == 0 and V_li[k] < V[k] and
+        abs(V_li[k] / (rate * t[k]) - 1) < 1e-6
+        for k in filling),
+        "far-field fill: before t* = %.4g s (%d steps) p = 0 and the Li "
+        "volume (Omega/F)|I| t (1e-6) lies below the crack volume (%s)" %
+        (t_star, len(filling), ", ".join("%.3g" % (V_li[k] / V[k])
+                                         for k in filling)))
+    chk.check(len(sealed) >= 3 and all(
+        p[k] > 0 and abs(V_li[k] / V[k] - 1) < 1e-4 for k in sealed),
+        "far-field fill: after t* (%d steps) p > 0 (%s MPa) and the Li "
+        "fills the crack (1e-4)" % (len(sealed), ", ".join(
+            "%.3g" % (p[k] * 1e-6) for k in sealed)))
 
 # --- restart on the other rank count while the crack grows ----------------
 # the checkpoint of step 8 (the crack has started to grow), restarted on 1

@@ -290,7 +290,9 @@ namespace lipen
         "thickness). crack_size from the fracture energy / G_c,eff; tip = "
         "farthest point of the d = 1/2 contour (linear along cell edges) from "
         "the crack origin; energy_balance = elastic + fracture - fracture(0) - "
-        "external_work (trapezoidal int p dV)");
+        "external_work (trapezoidal int p dV; the work of a stack pressure "
+        "or far-field stress is not counted, so energy_balance_relative is "
+        "nan under them, and while no work has been done)");
     table.add_column("step", "-", K::integer, "step", 5)
       .add_column("time", "s", K::real, "t", 11, 4)
       .add_column("load",
@@ -394,7 +396,11 @@ namespace lipen
       .set("seconds_u", seconds_u)
       .set("seconds_d", seconds_d)
       .set("energy_balance_relative",
-           balance / std::max(std::abs(work), 1e-300));
+           balance == 0 ? 0. :
+           parameters.loads.stack_pressure != 0 ||
+               parameters.loads.far_field_stress != 0 || work == 0 ?
+                          std::numeric_limits<double>::quiet_NaN() :
+                          balance / std::abs(work));
     if (plating())
     {
       const Plating &e = plating_accepted;
