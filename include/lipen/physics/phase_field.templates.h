@@ -30,6 +30,20 @@
 
 namespace lipen
 {
+  namespace internal
+  {
+    /// The single-node-crest estimate of the toughness a crack on cells of
+    /// size @p h dissipates, over G_c: 1 + 3h/(8l) (AT1), 1 + h/(2l) (AT2).
+    inline double
+    discrete_toughness_factor(const DamageModel model,
+                              const double      h,
+                              const double      ell)
+    {
+      return model == DamageModel::AT1 ? 1. + 3. * h / (8. * ell) :
+                                         1. + h / (2. * ell);
+    }
+  } // namespace internal
+
   template <int dim>
   PhaseFieldFracture<dim>::PhaseFieldFracture(
     const DefectGeometry<dim>  &geometry,
@@ -132,8 +146,7 @@ namespace lipen
   PhaseFieldFracture<dim>::effective_toughness() const
   {
     const double h = prm.correct_toughness ? h_measured : h_pz;
-    return prm.model == DamageModel::AT1 ? Gc * (1. + 3. * h / (8. * ell)) :
-                                           Gc * (1. + h / (2. * ell));
+    return Gc * internal::discrete_toughness_factor(prm.model, h, ell);
   }
 
   template <int dim>
@@ -153,8 +166,7 @@ namespace lipen
     h_measured = h > 0 ? h : h_pz;
     Gc         = Gc_material;
     if (prm.correct_toughness)
-      Gc /= prm.model == DamageModel::AT1 ? 1. + 3. * h_measured / (8. * ell) :
-                                            1. + h_measured / (2. * ell);
+      Gc /= internal::discrete_toughness_factor(prm.model, h_measured, ell);
   }
 
   template <int dim>
