@@ -333,6 +333,12 @@ if sec and sec1 and iso and con and join:
         # replaced by a Li body: the run's pressure column is body 0's
         chk.check(abs(value(sec, "pressure_Pa") - p0) <= 1e-9 * p0,
                   "second flaw: statistics.csv pressure_Pa = body 0's")
+        # the energy balance counts body 1's p dV too: within 1 % of the
+        # work (observed 0.28 %; body 0's work alone leaves body 1's elastic
+        # energy, ~80 % of the work, unbalanced)
+        rel = max(abs(float(r["energy_balance_relative"])) for r in sec[1:])
+        chk.check(rel < 0.01, "second flaw: energy balance within 1 %% of "
+                  "both bodies' work (worst %.3g %%)" % (100 * rel))
         same = all(abs(float(a["pressure_Pa"]) - float(b["pressure_Pa"])) <=
                    1e-6 * abs(float(a["pressure_Pa"])) and
                    abs(float(a["crack_volume"]) - float(b["crack_volume"])) <=
@@ -405,6 +411,13 @@ if mer:
                   for k in by for r in by[k] if float(r["crack_volume"]) > 0)
         chk.check(err < 0.01, "merging: every body's Li volume = its crack "
                   "volume within 1 %% at every step (%.2g)" % err)
+        # the energy balance counts each body's p dV, across the merge
+        # (the merged body starts from both volumes at their mean pressure):
+        # within 2 % of the work at every step (observed 0.70 %; with body
+        # 1's work counted as from p = p_new, -38 %)
+        rel = max(abs(float(r["energy_balance_relative"])) for r in mer[1:])
+        chk.check(rel < 0.02, "merging: energy balance within 2 %% of the "
+                  "work at every step (worst %.3g %%)" % (100 * rel))
     else:
         chk.check(False, "merging: the bodies merged within the run (%s)" % n)
 

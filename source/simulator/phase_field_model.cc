@@ -290,9 +290,11 @@ namespace lipen
         "thickness). crack_size from the fracture energy / G_c,eff; tip = "
         "farthest point of the d = 1/2 contour (linear along cell edges) from "
         "the crack origin; energy_balance = elastic + fracture - fracture(0) - "
-        "external_work (trapezoidal int p dV; the work of a stack pressure "
-        "or far-field stress is not counted, so energy_balance_relative is "
-        "nan under them, and while no work has been done)");
+        "external_work (trapezoidal: int p dV of each Li body's whole "
+        "crack volume plus the work int t.du of a far-field stress and of "
+        "the g(d)-weighted stack pressure, ramped in the first step); "
+        "energy_balance_relative = energy_balance / |external_work|, nan "
+        "while no work has been done");
     table.add_column("step", "-", K::integer, "step", 5)
       .add_column("time", "s", K::real, "t", 11, 4)
       .add_column("load",
@@ -397,9 +399,7 @@ namespace lipen
       .set("seconds_d", seconds_d)
       .set("energy_balance_relative",
            balance == 0 ? 0. :
-           parameters.loads.stack_pressure != 0 ||
-               parameters.loads.far_field_stress != 0 || work == 0 ?
-                          std::numeric_limits<double>::quiet_NaN() :
+           work == 0    ? std::numeric_limits<double>::quiet_NaN() :
                           balance / std::abs(work));
     if (plating())
     {
@@ -605,12 +605,57 @@ namespace lipen
   }
 
   template <int dim>
+  double
+  PhaseFieldModel<dim>::li_work() const
+  {
+    const auto offset = [](const Metrics &m, const unsigned int k)
+    {
+      return k < m.volume_offsets.size() ? m.volume_offsets[k] : 0.;
+    };
+    // each trial body's start: the accepted bodies that went into it
+    // (their volumes, volume-weighted mean pressure; their plain mean
+    // while they hold no volume); a body that no accepted body went into
+    // appeared in the step and starts from V = 0, p = 0
+    const unsigned int  n = 1 + bodies_trial.size();
+    std::vector<double> V0(n, 0.), pV0(n, 0.), p_sum(n, 0.), count(n, 0.);
+    const auto add = [&](const unsigned int k, const double p, double V)
+    {
+      V0[k] += V;
+      pV0[k] += p * V;
+      p_sum[k] += p;
+      count[k] += 1;
+    };
+    add(0, accepted.pressure, accepted.crack_volume + offset(accepted, 0));
+    if (plating())
+      for (unsigned int j = 0; j < bodies.size() && j < body_map.size(); ++j)
+      {
+        const unsigned int k = std::max(body_map[j], 0);
+        if (k < n)
+          add(k,
+              bodies[j].pressure,
+              bodies[j].crack_volume + offset(accepted, j + 1));
+      }
+    double W = 0;
+    for (unsigned int k = 0; k < n; ++k)
+    {
+      const double V =
+        (k == 0 ? trial.crack_volume : bodies_trial[k - 1].crack_volume) +
+        offset(trial, k);
+      const double p  = k == 0 ? trial.pressure : bodies_trial[k - 1].pressure;
+      const double p0 = V0[k] > 0    ? pV0[k] / V0[k] :
+                        count[k] > 0 ? p_sum[k] / count[k] :
+                                       0.;
+      W += 0.5 * (p0 + p) * (V - V0[k]);
+    }
+    return W;
+  }
+
+  template <int dim>
   void
   PhaseFieldModel<dim>::accept_step(const double t, const StepInfo &info)
   {
     solver.accept_step();
-    work += 0.5 * (accepted.pressure + trial.pressure) *
-            (trial.crack_volume - accepted.crack_volume);
+    work += li_work() + trial.boundary_work;
     accepted   = trial;
     load_value = trial_load;
     // the Li fills the crack: plated, prescribed V_Li(t), or whatever
@@ -798,6 +843,11 @@ namespace lipen
                              3 + k < state.size() ? state[3 + k] : 0.})
         out << x << '\n';
     }
+    // the stack-only crack volumes of the accepted state (for the Li
+    // work of the next step); checkpoints without them: none
+    out << accepted.volume_offsets.size() << '\n';
+    for (const double x : accepted.volume_offsets)
+      out << x << '\n';
     write_file_atomically(dir + "/phase_field.txt", out.str());
     if (plating())
       write_file_atomically(dir + "/li_bodies.csv", bodies_log);
@@ -861,6 +911,18 @@ namespace lipen
         bodies.push_back(b);
       }
     }
+    std::vector<double> offsets;
+    if (in >> word)
+    {
+      offsets.resize(std::strtoul(word.c_str(), nullptr, 10));
+      for (auto &value : offsets)
+      {
+        if (!(in >> word))
+          throw InputError("--restart: '" + dir +
+                           "/phase_field.txt' is damaged (stack volumes)");
+        value = std::strtod(word.c_str(), nullptr);
+      }
+    }
     solver.set_scalar_state(state);
     load_value                 = x[3];
     work                       = x[4];
@@ -870,6 +932,7 @@ namespace lipen
     accepted.crack_volume      = x[8];
     accepted.crack_size        = x[9];
     accepted.penetration_depth = x[10];
+    accepted.volume_offsets    = offsets;
     trial                      = accepted;
     t_accepted                 = x[11];
     // the Li volume (all of it booked as plated, as in the run that wrote

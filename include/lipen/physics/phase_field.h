@@ -168,6 +168,17 @@ namespace lipen
       /// connected to it, each with its own Li and pressure (0: not
       /// tracked)
       unsigned int li_bodies = 0;
+      /// work of the boundary tractions (far-field stress, stack pressure
+      /// weighted by g(d)) from the step's start (u_n, d_n) to this state,
+      /// trapezoidal: 1/2 int (t(d_n) + t(d)) . (u - u_n) ds, with t(d_n) =
+      /// 0 when u_n = 0 (the unloaded initial state: the loads are ramped
+      /// in the first step, so that its work is Clapeyron's 1/2 t . u)
+      double boundary_work = 0;
+      /// the crack volume of each body (0: the defect's) in the stack-only
+      /// state, which crack_volume and crack_volumes() leave out (empty
+      /// without a stack pressure): the work of the Li pressure is p dV of
+      /// the whole crack volume -(u, grad d)
+      std::vector<double> volume_offsets;
     };
 
     /// The fields u, u_n, d, d_n and the history live on the mesh of
@@ -444,6 +455,24 @@ namespace lipen
     /// Whole-body crack volume of the current u, d, less volume_reference.
     double
     crack_volume() const;
+    /// Metrics::boundary_work of the current u, d; collective.
+    double
+    boundary_work() const;
+    /// The load on boundary faces with @p id: the traction t n with t =
+    /// the far-field stress, or -(stack pressure) on the electrodes, where
+    /// it is weighted by g(d) = (1 - d)^2 (@p by_damage); t = 0 elsewhere
+    /// (the Li pressure on a notch's crack faces is the Li's load).
+    void
+    boundary_traction(dealii::types::boundary_id id,
+                      double                    &t,
+                      bool                      &by_damage) const;
+    /// g(d) of the stack traction, d clamped to [0, 1].
+    static double
+    traction_weight(const double d)
+    {
+      const double c = std::clamp(d, 0., 1.);
+      return (1. - c) * (1. - c);
+    }
     /// Hanging nodes, the band (d = 1) and, if given, the active set
     /// (-1: d = d_n, +1: d = 1).
     void

@@ -437,16 +437,9 @@ namespace lipen
               const auto id    = cell->face(f)->boundary_id();
               double     t     = 0; // traction = t n
               bool       stack = false;
+              boundary_traction(id, t, stack);
               if (id == boundary_ids::crack_face && !band)
                 t = -pv;
-              else if (id == boundary_ids::far_field)
-                t = loads.far_field_stress;
-              else if (id == boundary_ids::li_electrode ||
-                       id == boundary_ids::counter_electrode)
-              {
-                t     = -loads.stack_pressure;
-                stack = true;
-              }
               if (t == 0)
                 continue;
               fv_face.reinit(cell, f);
@@ -462,8 +455,7 @@ namespace lipen
               }
               for (unsigned int q = 0; q < face_quadrature.size(); ++q)
               {
-                const double dq = std::clamp(d_face[q], 0., 1.);
-                const double tq = stack ? t * (1. - dq) * (1. - dq) : t;
+                const double tq = stack ? t * traction_weight(d_face[q]) : t;
                 for (unsigned int i = 0; i < n; ++i)
                   F(i) +=
                     tq *
@@ -641,6 +633,79 @@ namespace lipen
   PhaseFieldFracture<dim>::crack_volume() const
   {
     return crack_volumes()[0];
+  }
+
+  template <int dim>
+  void
+  PhaseFieldFracture<dim>::boundary_traction(
+    const dealii::types::boundary_id id,
+    double                          &t,
+    bool                            &by_damage) const
+  {
+    by_damage =
+      id == boundary_ids::li_electrode || id == boundary_ids::counter_electrode;
+    t = by_damage                     ? -loads.stack_pressure :
+        id == boundary_ids::far_field ? loads.far_field_stress :
+                                        0.;
+  }
+
+  template <int dim>
+  double
+  PhaseFieldFracture<dim>::boundary_work() const
+  {
+    using namespace dealii;
+    if (loads.stack_pressure == 0 && loads.far_field_stress == 0)
+      return 0;
+    // the step's start carries the loads unless it is the unloaded
+    // initial state (u_n = 0)
+    const double          start = u_n.linfty_norm() == 0 ? 0. : 1.;
+    const QGauss<dim - 1> face_quadrature(2);
+    FEFaceValues<dim>     fv_u(mapping,
+                           fe_u,
+                           face_quadrature,
+                           update_values | update_normal_vectors |
+                             update_JxW_values);
+    FEFaceValues<dim>     fv_d(mapping, fe_d, face_quadrature, update_values);
+    const unsigned int    nq = face_quadrature.size();
+    std::vector<Tensor<1, dim>>      uq(nq), unq(nq);
+    std::vector<double>              dq(nq), dnq(nq);
+    const FEValuesExtractors::Vector disp(0);
+    double                           W      = 0;
+    auto                             cell_d = dof_d.begin_active();
+    for (auto cell = dof_u.begin_active(); cell != dof_u.end();
+         ++cell, ++cell_d)
+      if (cell->is_locally_owned() && cell->at_boundary())
+        for (const unsigned int f : cell->face_indices())
+        {
+          if (!cell->face(f)->at_boundary())
+            continue;
+          double t     = 0;
+          bool   stack = false;
+          boundary_traction(cell->face(f)->boundary_id(), t, stack);
+          if (t == 0)
+            continue;
+          fv_u.reinit(cell, f);
+          fv_u[disp].get_function_values(u, uq);
+          fv_u[disp].get_function_values(u_n, unq);
+          std::fill(dq.begin(), dq.end(), 0.);
+          std::fill(dnq.begin(), dnq.end(), 0.);
+          if (stack)
+          {
+            fv_d.reinit(cell_d, f);
+            fv_d.get_function_values(d, dq);
+            fv_d.get_function_values(d_n, dnq);
+          }
+          const auto g = [&](const double x)
+          {
+            return stack ? traction_weight(x) : 1.;
+          };
+          for (unsigned int q = 0; q < nq; ++q)
+          {
+            W += 0.5 * t * (start * g(dnq[q]) + g(dq[q])) *
+                 ((uq[q] - unq[q]) * fv_u.normal_vector(q)) * fv_u.JxW(q);
+          }
+        }
+    return geometry.model_copies() * Utilities::MPI::sum(W, comm);
   }
 
   template <int dim>
@@ -1571,8 +1636,16 @@ namespace lipen
   {
     using namespace dealii;
     Metrics m;
-    m.pressure                  = p;
-    m.crack_volume              = crack_volume();
+    m.pressure      = p;
+    m.crack_volume  = crack_volume();
+    m.boundary_work = boundary_work();
+    if (has_u_reference)
+    {
+      m.volume_offsets = {volume_reference};
+      m.volume_offsets.insert(m.volume_offsets.end(),
+                              volume_references.begin(),
+                              volume_references.end());
+    }
     const bool              at1 = prm.model == DamageModel::AT1;
     double                  Eel = 0, Efr = 0, detached = 0, at_electrode = 0;
     const std::vector<int> &li = li_body();

@@ -152,6 +152,13 @@ namespace lipen
     /// per second (Electrochemistry/Mouth conductance).
     double
     mouth_flux() const;
+    /// The work of the Li pressures in the trial step, trapezoidal: for
+    /// each body of the trial state 1/2 (p_start + p) (V - V_start) of its
+    /// whole crack volume (stack-only volume included); the start of a
+    /// body that accepted bodies merged into holds their volumes and
+    /// their volume-weighted mean pressure.
+    double
+    li_work() const;
     /// Append the staggered iterations of the last solve to the history.
     void
     record_iterations(const StepInfo &info);
