@@ -56,6 +56,12 @@ r < 5 um, mirrored by the symmetry plane):
   is the slit's (10 um +- 3 l) and penetration_depth_m 10 and 14 um
   (+- 3 l); li_bodies.csv's depth_m is each body's own (10 and 14 um),
   the larger one penetration_depth_m.
+- the second flaw under a 5 MPa stack with a mouth conductance (G_m =
+  1e-21): each body's extruded volume is the sum of dt G_m (p_k - p_s)
+  (1e-6), negative (the electrode's Li creeps in below p_s), and its Li
+  volume equals its crack volume (1e-3);
+- the energy balance counts every body's p dV: second flaw within 1 %,
+  merging bodies within 2 % of the work;
 - a body that appears during the run: a pore of r = 3 um 1 um below the
   electrode at x = 20 um is empty damage at the start (1 body, detached >
   0) and a Li body at the end (2 bodies, detached 0); body 1 appears after
@@ -280,6 +286,12 @@ def body_rows(out):
 
 sec_out, sec, _ = run("second_flaw",
                       {"Phase field/Initial damage": disc(60e-6, 100e-6)})
+# the same under a 5 MPa stack with a mouth conductance: each body's Li
+# leaves (or, below the stack pressure, enters) at G_m (p_k - p_s)
+secm_out, secm, _ = run("second_flaw_stack_mouth",
+                        {"Phase field/Initial damage": disc(60e-6, 100e-6),
+                         "Loads/Stack pressure": 5e6,
+                         "Electrochemistry/Mouth conductance": 1e-21})
 sec1_out, sec1, _ = run("second_flaw_1rank",
                         {"Phase field/Initial damage": disc(60e-6, 100e-6)},
                         ranks=1)
@@ -376,6 +388,32 @@ if sec and deep:
               "deep second flaw: li_bodies.csv depth_m is the slit's for "
               "body 0 and the pit's for body 1 (+- 3 l), the larger one is "
               "penetration_depth_m")
+
+# --- the mouth of each body under a stack pressure ------------------------
+# Q_k = G_m (p_k - p_s) in each body's own implicit step (bodies_step()):
+# its extruded volume is the sum of dt G_m (p_k - p_s) (1e-6), negative
+# here (p_k < p_s: the electrode's Li creeps in), and its Li volume fills
+# its crack (1e-3; a closure without the inflow dt G_m p_s leaves the Li
+# ~15 % above the crack volume)
+if secm:
+    by = body_rows(secm_out)
+    worst_q, worst_v, n = 0., 0., 0
+    for k in (0, 1):
+        booked = 0.
+        rows = by.get(k, [])
+        for a, b in zip(rows, rows[1:]):
+            dt = float(b["time"]) - float(a["time"])
+            booked += dt * 1e-21 * (float(b["pressure_Pa"]) - 5e6)
+            ext = float(b["extruded_volume"])
+            worst_q = max(worst_q, abs(ext / booked - 1) if ext < 0 else 1.)
+            worst_v = max(worst_v, abs(float(b["li_volume"]) /
+                                       float(b["crack_volume"]) - 1))
+            n += 1
+    chk.check(n == 4 and worst_q < 1e-6 and worst_v < 1e-3,
+              "second flaw under a stack with a mouth conductance: each "
+              "body's extruded volume = sum of dt G_m (p_k - p_s) < 0 "
+              "(worst %.2g) and its Li fills its crack (worst %.2g; %d "
+              "body steps)" % (worst_q, worst_v, n))
 
 # --- two bodies that merge: a pit 3 um beside the slit ----------------------
 mer_out, mer, _ = run("merging", {

@@ -36,9 +36,13 @@ and fills with plated Li (`Phase field/Loading = plating`, sealed).
   within 1 % of the stack-free run's, plated = crack volume (1 %), crack
   size within 1 % of c of the stack-free run's (no damage spreading along
   the compressed electrode face), more current into the Li body;
-- Li extruding at the mouth (Mouth conductance G_m, Q = G_m p): plated =
-  crack + extruded volume at every step, the extruded volume is the sum of
-  dt G_m p, and p stays below the sealed run's;
+- Li extruding at the mouth (Mouth conductance G_m, Q = G_m (p - p_s)):
+  plated = crack + extruded volume at every step, the extruded volume is
+  the sum of dt G_m p, and p stays below the sealed run's; under a 5 MPa
+  stack at 1 A/m^2 the electrode's Li creeps in (extruded = sum of
+  dt G_m (p - p_s) < 0) and p stays above the sealed stack run's;
+- the energy balance with the far field's and the stack's work (1 %), and
+  a restart that carries the stack-only crack volume;
 - a crack opened by a far-field tension (10 MPa, 1 A/m^2): the Li fills
   it at p = 0 (p >= 0 per body) until t* = V_ff/((Omega/F)|I|), its volume
   (Omega/F)|I| t below the crack volume; after t*, p > 0 and the Li fills
@@ -239,7 +243,7 @@ if summary:
                   "constant-current run's (p rel. diff %.1e)" % d)
 
 # --- Li extruding through the mouth (Mouth conductance) -------------------
-# Q = G_m p: at every step plated = crack + extruded volume (1 %), the
+# Q = G_m p (no stack): at every step plated = crack + extruded volume (1 %), the
 # extruded volume is the implicit-Euler sum of dt G_m p (1e-6), and p stays
 # below the sealed run's at the same times (10 A/m^2, steps at 5, 10, ...)
 G_m = 1e-21
@@ -274,6 +278,54 @@ if summary:
     chk.check(len(pairs) == 4 and all(0 < a < b for a, b in pairs),
               "the Li pressure stays below the sealed run's (%s)" %
               ["%.4g < %.4g" % ab for ab in pairs])
+
+# --- the mouth under a stack pressure: Q = G_m (p - p_s) ------------------
+# the electrode's Li is at the stack pressure p_s = 5 MPa, so while the
+# crack's Li is below it the electrode's Li creeps in through the mouth
+# (Q < 0), and above it the crack's Li leaves. At 1 A/m^2 (p < p_s for
+# all 4 steps of 5 s): extruded = the implicit-Euler sum of
+# dt G_m (p - p_s) (1e-6; with Q = G_m p it fails by the sign), negative
+# from the first step, plated = crack + extruded volume (1 %), and p
+# above the sealed stack run's at every step (the Li that creeps in
+# pressurises the crack further)
+mouth_runs = {}
+for G in ("0", "1e-21"):
+    out, summary, _ = run("stack_mouth_" + G, "growth_2d.prm",
+                          {"Loads/Stack pressure": "5e6",
+                           "Electrochemistry/Mouth conductance": G,
+                           "Electrochemistry/Applied current density": 1,
+                           "Phase field/Model": "AT1",
+                           "Phase field/Energy split": "volumetric-deviatoric",
+                           "Phase field/End time": 20,
+                           "Phase field/Time steps": 4})
+    mouth_runs[G] = statistics(out) if summary else []
+sealed, leaky = mouth_runs["0"], mouth_runs["1e-21"]
+if len(sealed) == 5 and len(leaky) == 5:
+    p_s, G = 5e6, 1e-21
+    t = [float(r["time"]) for r in leaky]
+    p = [float(r["pressure_Pa"]) for r in leaky]
+    ext = [float(r["extruded_volume"]) for r in leaky]
+    booked, worst = 0., 0.
+    for k in range(1, len(leaky)):
+        booked += (t[k] - t[k - 1]) * G * (p[k] - p_s)
+        worst = max(worst, abs(booked / ext[k] - 1))
+    chk.check(worst < 1e-6 and ext[1] < 0 and max(p) < p_s,
+              "mouth under a stack: extruded = sum of dt G_m (p - p_s) "
+              "(worst %.2g), negative (the electrode's Li creeps in: %.3g "
+              "m^2 after step 1), p below p_s (max %.3g MPa)" %
+              (worst, ext[1], max(p) * 1e-6))
+    bal = max(abs((float(r["crack_volume"]) + float(r["extruded_volume"])) /
+                  float(r["plated_volume"]) - 1) for r in leaky[1:])
+    chk.check(bal < 0.01, "mouth under a stack: plated = crack + extruded "
+              "volume at every step (worst %.3g %%)" % (100 * bal))
+    above = [(a, float(b["pressure_Pa"])) for a, b in zip(p[1:], sealed[1:])]
+    chk.check(all(a > b for a, b in above), "mouth under a stack: p above "
+              "the sealed run's at every step (%s MPa)" %
+              ", ".join("%.3g > %.3g" % (a * 1e-6, b * 1e-6)
+                        for a, b in above))
+else:
+    chk.check(False, "mouth under a stack: both runs wrote 4 steps (%d, %d "
+              "rows)" % (len(sealed), len(leaky)))
 
 # --- a crack opened by far-field tension fills at p = 0 -------------------
 # 10 MPa opens the slit before any Li is there (V_ff at step 1); at 1 A/m^2

@@ -166,8 +166,10 @@ namespace lipen
       "0",
       Patterns::Double(0., 1.),
       "Penetration runs (sealed closure): Li that creeps or flows out of the "
-      "crack mouth onto the electrode, lumped as Q = G_m p (Q the Li volume "
-      "leaving per second, p the Li pressure; a viscous plug of opening w, "
+      "crack mouth onto the electrode, lumped as Q = G_m (p - p_s) (Q the "
+      "Li volume leaving per second, p the Li pressure, p_s = Loads/Stack "
+      "pressure, the pressure of the electrode's Li; Q < 0: the electrode's "
+      "Li creeps in; a viscous plug of opening w, "
       "length L and viscosity mu gives G_m = w^3/(12 mu L) per unit "
       "thickness) [m^3/(Pa s); 2D: m^2/(Pa s), whole body]. 0: a sealed "
       "mouth.");

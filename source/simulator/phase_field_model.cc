@@ -217,10 +217,11 @@ namespace lipen
                                     const double     dt)
   {
     // the sealed step of each body k: its Li volume V_old,k + dt (Omega/F)
-    // (-I_k) - dt G_m p_k fills its crack V0_k + sum_j C_kj p_j, i.e.
+    // (-I_k) - dt G_m (p_k - p_s) fills its crack V0_k + sum_j C_kj p_j,
+    // i.e.
     //   I_k + sum_j beta_kj (p_j - p_old,j) = 0,
     //   beta = C_eff / (copies (Omega/F) dt), C_eff = C + dt G_m I,
-    //   p_old = C_eff^-1 (V_old - V0)
+    //   p_old = C_eff^-1 (V_old - V0 + dt G_m p_s)
     const unsigned int n      = V0.size();
     const double       copies = geometry.model_copies();
     const double       oF     = li.volume_per_coulomb();
@@ -230,9 +231,11 @@ namespace lipen
     for (unsigned int k = 0; k < n; ++k)
       C_eff(k, k) += dt * parameters.electrochemistry.mouth_conductance;
     Vector<double> rhs(n), p_old(n);
-    rhs[0] = li.volume() + merged_volume - V0[0];
+    const double   inflow = dt * parameters.electrochemistry.mouth_conductance *
+                          parameters.loads.stack_pressure;
+    rhs[0] = li.volume() + merged_volume - V0[0] + inflow;
     for (unsigned int k = 1; k < n; ++k)
-      rhs[k] = bodies_trial[k - 1].li.volume() - V0[k];
+      rhs[k] = bodies_trial[k - 1].li.volume() - V0[k] + inflow;
     FullMatrix<double> inverse(C_eff);
     inverse.gauss_jordan();
     inverse.vmult(p_old, rhs);
@@ -459,11 +462,14 @@ namespace lipen
     // plating stops)
     const auto closure = [&](const double V0, const double C)
     {
-      // with a mouth conductance G_m the step also loses dt G_m p through
-      // the mouth (implicit): the same equation with C + dt G_m
-      const double C_eff =
-        C + dt * parameters.electrochemistry.mouth_conductance;
-      const double   p_ref = (li.volume() + merged_volume - V0) / C_eff;
+      // with a mouth conductance G_m the step also loses dt G_m (p - p_s)
+      // through the mouth to the electrode's Li at the stack pressure p_s
+      // (implicit): the same equation with C + dt G_m, and dt G_m p_s more
+      const double G_m   = parameters.electrochemistry.mouth_conductance;
+      const double C_eff = C + dt * G_m;
+      const double p_ref = (li.volume() + merged_volume - V0 +
+                            dt * G_m * parameters.loads.stack_pressure) /
+                           C_eff;
       DefectPressure sealed{DefectPressure::sealed,
                             0.,
                             li.sealed_coefficient(C_eff / copies, dt),
@@ -513,10 +519,17 @@ namespace lipen
 
   template <int dim>
   double
-  PhaseFieldModel<dim>::mouth_flux() const
+  PhaseFieldModel<dim>::mouth_flux(const double p) const
   {
     return parameters.electrochemistry.mouth_conductance *
-           plating_trial.ionic_pressure;
+           (p - parameters.loads.stack_pressure);
+  }
+
+  template <int dim>
+  double
+  PhaseFieldModel<dim>::mouth_flux() const
+  {
+    return mouth_flux(plating_trial.ionic_pressure);
   }
 
   template <int dim>
@@ -669,9 +682,8 @@ namespace lipen
                      li.extruded() + bodies[j].li.extruded());
       li.accept(plating_trial.current, mouth_flux(), t - t_accepted);
       plating_accepted = plating_trial;
-      const double G_m = parameters.electrochemistry.mouth_conductance;
       for (auto &b : bodies_trial)
-        b.li.accept(b.current, G_m * b.pressure, t - t_accepted);
+        b.li.accept(b.current, mouth_flux(b.pressure), t - t_accepted);
       bodies = bodies_trial;
     }
     else

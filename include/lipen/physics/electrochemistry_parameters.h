@@ -55,7 +55,8 @@ namespace lipen
 
     LiClosure closure = LiClosure::sealed;
     /// Penetration runs: Li leaves the crack through its mouth at
-    /// Q = G_m p [m^3/s, 2D m^2/s]; 0: a sealed mouth.
+    /// Q = G_m (p - p_s), p_s the stack pressure [m^3/s, 2D m^2/s]; 0: a
+    /// sealed mouth.
     double       mouth_conductance   = 0;
     double       prescribed_pressure = 0;     ///< [Pa], absolute
     bool         transient           = false; ///< sealed: volume balance

@@ -61,7 +61,8 @@ namespace lipen
    * ...). With the compliance matrix C = dV/dp of the bodies' crack
    * volumes (AffineSecant in the solver), the sealed step is, for each k,
    *
-   *   V0_k + sum_j C_kj p_j = V_Li,k(t) + dt (Omega/F)(-I_k) - dt G_m p_k,
+   *   V0_k + sum_j C_kj p_j
+   *     = V_Li,k(t) + dt (Omega/F)(-I_k) - dt G_m (p_k - p_s),
    *
    * solved by the ionic potential with one pressure per body
    * (bodies_step()), subject to p_k >= 0: a body whose Li cannot fill
@@ -148,10 +149,14 @@ namespace lipen
     {
       return pf.loading == Loading::plating;
     }
-    /// Q = G_m p of the trial step: the Li volume leaving through the mouth
-    /// per second (Electrochemistry/Mouth conductance).
+    /// Q = G_m (p - p_s) of the trial step: the Li volume leaving through
+    /// the mouth per second (Electrochemistry/Mouth conductance) to the
+    /// electrode's Li at the stack pressure p_s (negative: it flows in).
     double
     mouth_flux() const;
+    /// The same for a body at pressure @p p.
+    double
+    mouth_flux(double p) const;
     /// The work of the Li pressures in the trial step, trapezoidal: for
     /// each body of the trial state 1/2 (p_start + p) (V - V_start) of its
     /// whole crack volume (stack-only volume included); the start of a
