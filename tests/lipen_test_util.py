@@ -35,6 +35,24 @@ def run_lipen(lipen, ranks, args, outdir=None, timeout=1200, env=None):
 
 
 
+def column(rows, key):
+    """The column @p key of statistics rows (dicts), as floats."""
+    return [float(r[key]) for r in rows]
+
+
+def extrusion_error(rows, G_m, p_s, key="pressure_Pa"):
+    """Worst |extruded volume / sum of dt G_m (p - p_s) - 1| over the rows
+    after the first (implicit Euler: each step at its end pressure, column
+    @p key; rows of statistics.csv or of one body in li_bodies.csv)."""
+    t, p = column(rows, "time"), column(rows, key)
+    ext = column(rows, "extruded_volume")
+    booked, worst = 0., 0.
+    for k in range(1, len(rows)):
+        booked += (t[k] - t[k - 1]) * G_m * (p[k] - p_s)
+        worst = max(worst, abs(ext[k] / booked - 1))
+    return worst
+
+
 def set_args(entries):
     """['--set', 'S/E=v', ...] from a dict."""
     args = []

@@ -63,7 +63,8 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 
-from lipen_test_util import Checker, mpirun_command, run_lipen, set_args
+from lipen_test_util import (Checker, column, extrusion_error,
+                             mpirun_command, run_lipen, set_args)
 
 lipen, work, source = sys.argv[1], sys.argv[2], sys.argv[3]
 sys.path.insert(0, os.path.join(source, "postprocessing"))
@@ -113,9 +114,9 @@ out, summary, _ = run("saturation", "saturation_2d.prm")
 if summary:
     rows = statistics(out)
     p_sat = F * 1e-3 / Omega
-    p = [float(r["pressure_Pa"]) for r in rows]
-    p_ionic = [float(r["ionic_pressure_Pa"]) for r in rows]
-    size = [float(r["crack_size_m"]) for r in rows]
+    p = column(rows, "pressure_Pa")
+    p_ionic = column(rows, "ionic_pressure_Pa")
+    size = column(rows, "crack_size_m")
     print("saturation: p_sat %.6g, final p %.6g (ionic %.6g), crack size "
           "%.6g -> %.6g" % (p_sat, p[-1], p_ionic[-1], size[0], size[-1]))
     chk.check(abs(p[-1] / p_sat - 1) < 0.01 and
@@ -131,7 +132,7 @@ if summary:
     chk.check(abs(size[-1] / size[0] - 1) < 0.01,
               "the crack does not grow (size %.4g -> %.4g)" %
               (size[0], size[-1]))
-    t = [float(r["time"]) for r in rows]
+    t = column(rows, "time")
     last_change = max(t[i] for i in range(1, len(p))
                       if abs(p[i] - p[i - 1]) > 1e-3 * p[i])
     chk.check(summary.get("status") == "arrested" and t[-1] < 1e4 and
@@ -161,7 +162,7 @@ if summary:
     chk.check(worst < 0.01,
               "plated volume = crack volume at every step (worst %.3g %%)" %
               (100 * worst))
-    p = [float(r["pressure_Pa"]) for r in rows]
+    p = column(rows, "pressure_Pa")
     chk.check(p[-1] > p[1] > 0 and
               all(float(r["cell_voltage_V"]) > 0 for r in rows[1:]),
               "the Li pressure rises under plating, cell voltage > 0")
@@ -219,9 +220,9 @@ out, summary, _ = run("schedule", "growth_2d.prm",
                        "Phase field/End time": 20, "Phase field/Time steps": 4})
 if summary:
     rows = statistics(out)
-    t = [float(r["time"]) for r in rows]
-    i_app = [float(r["applied_current_density_A_per_m2"]) for r in rows]
-    p = [float(r["pressure_Pa"]) for r in rows]
+    t = column(rows, "time")
+    i_app = column(rows, "applied_current_density_A_per_m2")
+    p = column(rows, "pressure_Pa")
     want = [10 if tt <= 7 else 20 if tt <= 13 else 0 for tt in t[1:]]
     chk.check(7.0 in t and 13.0 in t and t[-1] == 20.0,
               "steps end at the schedule's start times 7 and 13 s (%s)" % t)
@@ -252,27 +253,22 @@ out, summary, _ = run("extrusion", "growth_2d.prm",
                        "Phase field/End time": 20, "Phase field/Time steps": 4})
 if summary:
     rows = statistics(out)
-    plated = [float(r["plated_volume"]) for r in rows]
-    crack = [float(r["crack_volume"]) for r in rows]
-    extruded = [float(r["extruded_volume"]) for r in rows]
+    plated = column(rows, "plated_volume")
+    crack = column(rows, "crack_volume")
+    extruded = column(rows, "extruded_volume")
     worst = max(abs((c + e) / pl - 1)
                 for pl, c, e in zip(plated[1:], crack[1:], extruded[1:]))
     chk.check(worst < 0.01 and extruded[-1] > 0.1 * plated[-1],
               "extrusion: plated = crack + extruded at every step (worst "
               "%.3g %%), extruded %.3g of plated" %
               (100 * worst, extruded[-1] / plated[-1]))
-    t = [float(r["time"]) for r in rows]
-    p_ionic = [float(r["ionic_pressure_Pa"]) for r in rows]
-    booked = 0.
-    worst = 0.
-    for k in range(1, len(rows)):
-        booked += (t[k] - t[k - 1]) * G_m * p_ionic[k]
-        worst = max(worst, abs(booked / extruded[k] - 1))
+    t = column(rows, "time")
+    worst = extrusion_error(rows, G_m, 0., "ionic_pressure_Pa")
     chk.check(worst < 1e-6, "extruded volume = sum of dt G_m p (worst "
               "%.2g)" % worst)
     g = growth_rows()
     p_sealed = {float(r["time"]): float(r["pressure_Pa"]) for r in g}
-    p = [float(r["pressure_Pa"]) for r in rows]
+    p = column(rows, "pressure_Pa")
     pairs = [(pp, p_sealed[tt]) for tt, pp in zip(t[1:], p[1:])
              if tt in p_sealed]
     chk.check(len(pairs) == 4 and all(0 < a < b for a, b in pairs),
@@ -302,13 +298,9 @@ for G in ("0", "1e-21"):
 sealed, leaky = mouth_runs["0"], mouth_runs["1e-21"]
 if len(sealed) == 5 and len(leaky) == 5:
     p_s, G = 5e6, 1e-21
-    t = [float(r["time"]) for r in leaky]
-    p = [float(r["pressure_Pa"]) for r in leaky]
-    ext = [float(r["extruded_volume"]) for r in leaky]
-    booked, worst = 0., 0.
-    for k in range(1, len(leaky)):
-        booked += (t[k] - t[k - 1]) * G * (p[k] - p_s)
-        worst = max(worst, abs(booked / ext[k] - 1))
+    p = column(leaky, "pressure_Pa")
+    ext = column(leaky, "extruded_volume")
+    worst = extrusion_error(leaky, G, p_s)
     chk.check(worst < 1e-6 and ext[1] < 0 and max(p) < p_s,
               "mouth under a stack: extruded = sum of dt G_m (p - p_s) "
               "(worst %.2g), negative (the electrode's Li creeps in: %.3g "
@@ -339,11 +331,11 @@ out, summary, _ = run("far_field_fill", "growth_2d.prm", {
     "Phase field/End time": 200, "Phase field/Time steps": 10})
 if summary:
     rows = statistics(out)
-    t = [float(r["time"]) for r in rows]
-    p = [float(r["pressure_Pa"]) for r in rows]
-    V_li = [float(r["li_volume"]) for r in rows]
-    V = [float(r["crack_volume"]) for r in rows]
-    I = [float(r["li_current_A"]) for r in rows]
+    t = column(rows, "time")
+    p = column(rows, "pressure_Pa")
+    V_li = column(rows, "li_volume")
+    V = column(rows, "crack_volume")
+    I = column(rows, "li_current_A")
     rate = summary["molar_volume_m3_per_mol"] / F * abs(I[1])
     t_star = V[1] / rate
     filling = [k for k in range(1, len(rows)) if t[k] < t_star]
