@@ -231,9 +231,8 @@ namespace lipen
     for (unsigned int k = 0; k < n; ++k)
       C_eff(k, k) += dt * parameters.electrochemistry.mouth_conductance;
     Vector<double> rhs(n), p_old(n);
-    const double   inflow = dt * parameters.electrochemistry.mouth_conductance *
-                          parameters.loads.stack_pressure;
-    rhs[0] = li.volume() + merged_volume - V0[0] + inflow;
+    const double   inflow = -dt * mouth_flux(0.); // dt G_m p_s
+    rhs[0]                = li.volume() + merged_volume - V0[0] + inflow;
     for (unsigned int k = 1; k < n; ++k)
       rhs[k] = bodies_trial[k - 1].li.volume() - V0[k] + inflow;
     FullMatrix<double> inverse(C_eff);
@@ -467,9 +466,8 @@ namespace lipen
       // (implicit): the same equation with C + dt G_m, and dt G_m p_s more
       const double G_m   = parameters.electrochemistry.mouth_conductance;
       const double C_eff = C + dt * G_m;
-      const double p_ref = (li.volume() + merged_volume - V0 +
-                            dt * G_m * parameters.loads.stack_pressure) /
-                           C_eff;
+      const double p_ref =
+        (li.volume() + merged_volume - V0 - dt * mouth_flux(0.)) / C_eff;
       DefectPressure sealed{DefectPressure::sealed,
                             0.,
                             li.sealed_coefficient(C_eff / copies, dt),

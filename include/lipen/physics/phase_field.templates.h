@@ -687,8 +687,6 @@ namespace lipen
           fv_u.reinit(cell, f);
           fv_u[disp].get_function_values(u, uq);
           fv_u[disp].get_function_values(u_n, unq);
-          std::fill(dq.begin(), dq.end(), 0.);
-          std::fill(dnq.begin(), dnq.end(), 0.);
           if (stack)
           {
             fv_d.reinit(cell_d, f);
